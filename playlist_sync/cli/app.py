@@ -1,0 +1,48 @@
+"""Parses `starter.py` arguments, runs the command, and turns failures into one clear line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from playlist_sync.cli import demo_command, stack_commands
+from playlist_sync.cli.errors import CliError
+from playlist_sync.config import ConfigError, load_settings
+from playlist_sync.db.connection import DatabaseUnavailable
+from playlist_sync.temporal_client import TemporalUnavailable
+
+# Each command module adds its subcommands; `handler(args, settings)` is a coroutine.
+COMMAND_MODULES = [stack_commands, demo_command]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="starter.py",
+        description="playlist-sync: make YouTube's playlists match your categories, durably.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return asyncio.run(args.handler(args, settings)) or 0
+    except ConfigError as error:
+        return _fail(str(error), 2)
+    except CliError as error:
+        return _fail(str(error), error.exit_code)
+    except (DatabaseUnavailable, TemporalUnavailable) as error:
+        return _fail(str(error), 1)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code

@@ -1,0 +1,182 @@
+"""The seed's sync types, serialising to the seed's camelCase JSON (the jsonb columns hold these)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class SeedModel(BaseModel):
+    """camelCase on the wire and in jsonb, snake_case in Python; both accepted on input."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class SyncStage(StrEnum):
+    PENDING = "pending"
+    BACKUP = "backup"
+    CREATE_PLAYLISTS = "create_playlists"
+    ADD_VIDEOS = "add_videos"
+    DELETE_PLAYLISTS = "delete_playlists"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    PAUSED = "paused"
+
+
+STAGE_LABELS: dict[SyncStage, str] = {
+    SyncStage.PENDING: "Waiting to start",
+    SyncStage.BACKUP: "Backing up playlists",
+    SyncStage.CREATE_PLAYLISTS: "Creating playlists",
+    SyncStage.ADD_VIDEOS: "Adding videos",
+    SyncStage.DELETE_PLAYLISTS: "Deleting old playlists",
+    SyncStage.COMPLETED: "Completed",
+    SyncStage.FAILED: "Failed",
+    SyncStage.PAUSED: "Paused",
+}
+
+# The stages that do work, in the order a sync runs them.
+WORK_STAGES = (
+    SyncStage.BACKUP,
+    SyncStage.CREATE_PLAYLISTS,
+    SyncStage.ADD_VIDEOS,
+    SyncStage.DELETE_PLAYLISTS,
+)
+
+
+class PauseReason(StrEnum):
+    QUOTA_EXHAUSTED = "quota_exhausted"
+    USER_PAUSED = "user_paused"
+    ERRORS_COLLECTED = "errors_collected"
+    # Beside the seed's three: the OAuth grant is gone and only the user can renew it.
+    AUTH_REQUIRED = "auth_required"
+
+
+class SyncVideoStatus(StrEnum):
+    PENDING = "pending"
+    COMPLETED = "completed"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+class SyncError(SeedModel):
+    stage: SyncStage
+    entity_type: str  # "playlist" | "video" | "category" | "sync"
+    entity_id: str
+    message: str
+    timestamp: datetime
+
+
+class CreatePlaylistsResult(SeedModel):
+    created: int = 0
+    failed: int = 0
+
+
+class AddVideosResult(SeedModel):
+    added: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+class DeletePlaylistsResult(SeedModel):
+    deleted: int = 0
+    failed: int = 0
+
+
+class BackupResult(SeedModel):
+    snapshot_id: int
+    playlist_count: int
+    video_count: int
+
+
+class StageResults(SeedModel):
+    backup: BackupResult | None = None
+    create_playlists: CreatePlaylistsResult | None = None
+    add_videos: AddVideosResult | None = None
+    delete_playlists: DeletePlaylistsResult | None = None
+
+
+class PlannedPlaylist(SeedModel):
+    category_id: int
+    name: str
+
+
+class CategoryAddition(SeedModel):
+    category_id: int
+    category_name: str
+    video_count: int
+
+
+class PlaylistToDelete(SeedModel):
+    playlist_id: int
+    youtube_playlist_id: str
+    title: str
+    video_count: int
+
+
+class UnavailableVideo(SeedModel):
+    category_name: str
+    youtube_video_id: str
+    reason: str
+
+
+class CreatePlaylistsPlan(SeedModel):
+    count: int
+    quota_cost: int
+    categories: list[PlannedPlaylist] = Field(default_factory=list)
+
+
+class AddVideosPlan(SeedModel):
+    count: int
+    quota_cost: int
+    by_category: list[CategoryAddition] = Field(default_factory=list)
+
+
+class DeletePlaylistsPlan(SeedModel):
+    count: int
+    quota_cost: int
+    playlists: list[PlaylistToDelete] = Field(default_factory=list)
+
+
+class SyncPreview(SeedModel):
+    create_playlists: CreatePlaylistsPlan
+    add_videos: AddVideosPlan
+    delete_playlists: DeletePlaylistsPlan
+    total_quota_cost: int
+    estimated_days: int
+    daily_quota_limit: int
+    # Beside the seed's keys: what the plan leaves out, and the quota left in this window.
+    unavailable_videos: list[UnavailableVideo] = Field(default_factory=list)
+    quota_remaining_today: int = 0
+
+
+class SyncJobRecord(SeedModel):
+    id: int
+    stage: SyncStage
+    current_stage_progress: int = 0
+    current_stage_total: int = 0
+    stage_results: StageResults = Field(default_factory=StageResults)
+    errors: list[SyncError] = Field(default_factory=list)
+    quota_used_this_sync: int = 0
+    pause_reason: PauseReason | None = None
+    preview_data: SyncPreview | None = None
+    started_at: datetime
+    completed_at: datetime | None = None
+    last_resumed_at: datetime | None = None
+    backup_snapshot_id: int | None = None
+
+
+class SyncVideoOperationRecord(SeedModel):
+    id: int
+    sync_job_id: int
+    category_id: int
+    video_id: int
+    youtube_video_id: str
+    status: SyncVideoStatus = SyncVideoStatus.PENDING
+    error_message: str | None = None
+    completed_at: datetime | None = None

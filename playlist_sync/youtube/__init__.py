@@ -1,0 +1,1 @@
+"""Everything the app does to YouTube: the client, its errors, quota ledger and credentials."""
