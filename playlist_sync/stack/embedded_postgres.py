@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import time
 import warnings
 from pathlib import Path
 
@@ -40,5 +42,12 @@ def stop(pgdata: Path) -> bool:
     if not is_running(pgdata):
         return False
     user = "pgserver" if os.geteuid() == 0 else None
-    pg_ctl(["-m", "fast", "-w", "stop"], pgdata=pgdata, user=user)
-    return True
+    for mode in ("fast", "immediate"):
+        try:
+            pg_ctl(["-m", mode, "-w", "-t", "30", "stop"], pgdata=pgdata, user=user)
+        except subprocess.CalledProcessError:
+            # pg_ctl also fails when the server was already on its way down: look again.
+            time.sleep(0.5)
+        if not is_running(pgdata):
+            return True
+    raise RuntimeError(f"could not stop the embedded Postgres in {pgdata}")

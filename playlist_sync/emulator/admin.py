@@ -1,0 +1,75 @@
+"""`/_emulator/*`: the control panel demos and checks use; never charged, never faulted."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from playlist_sync.emulator.faults import FaultUpdate
+from playlist_sync.emulator.seed import LibrarySeed, SeedError, parse_seed
+from playlist_sync.emulator.state import STATE_KEY
+
+
+def _refusal(message: str) -> web.Response:
+    return web.json_response({"error": message}, status=400)
+
+
+async def _json(request: web.Request) -> Any:
+    raw = await request.read()
+    if not raw.strip():
+        return {}
+    return json.loads(raw)
+
+
+async def post_seed(request: web.Request) -> web.Response:
+    try:
+        seed = parse_seed(await _json(request))
+    except json.JSONDecodeError as error:
+        return _refusal(f"invalid seed: not JSON ({error})")
+    except SeedError as error:
+        return _refusal(str(error))
+    state = request.app[STATE_KEY]
+    state.load(seed)
+    return web.json_response(
+        {"channel": seed.channel.id, "videos": len(seed.videos), "playlists": len(seed.playlists)}
+    )
+
+
+async def get_state(request: web.Request) -> web.Response:
+    return web.json_response(request.app[STATE_KEY].snapshot())
+
+
+async def post_faults(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    try:
+        patch = FaultUpdate.model_validate(await _json(request))
+    except json.JSONDecodeError as error:
+        return _refusal(f"invalid faults: not JSON ({error})")
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return _refusal(f"invalid faults: {where}: {first['msg']}")
+    state.faults.update(patch)
+    return web.json_response(state.faults.snapshot())
+
+
+async def post_reset(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    state.load(LibrarySeed())
+    return web.json_response(state.snapshot())
+
+
+async def post_revoke(request: web.Request) -> web.Response:
+    revoked = request.app[STATE_KEY].tokens.revoke_all()
+    return web.json_response({"revoked": revoked})
+
+
+def add_admin_routes(app: web.Application) -> None:
+    app.router.add_post("/_emulator/seed", post_seed)
+    app.router.add_get("/_emulator/state", get_state)
+    app.router.add_post("/_emulator/faults", post_faults)
+    app.router.add_post("/_emulator/reset", post_reset)
+    app.router.add_post("/_emulator/revoke", post_revoke)

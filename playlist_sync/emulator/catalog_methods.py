@@ -1,0 +1,57 @@
+"""videos.list and channels.list: what the account can see besides its playlists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playlist_sync.emulator.calls import ApiCall, ApiMethod, only_filter
+from playlist_sync.emulator.errors import ApiError
+from playlist_sync.emulator.library import Library
+from playlist_sync.emulator.paging import MAX_RESULTS_LIMIT, list_response, max_results, page_of
+from playlist_sync.emulator.quota import LIST_COST
+from playlist_sync.emulator.resources import (
+    CHANNEL_PARTS,
+    VIDEO_PARTS,
+    channel_resource,
+    video_resource,
+)
+
+# What a non-owner sees: private and deleted videos are simply absent from the answer.
+VISIBLE_STATUSES = ("public", "unlisted")
+
+
+def list_videos(library: Library, call: ApiCall) -> dict[str, Any]:
+    only_filter(call, ("id",))
+    ids = call.many("id")
+    if len(ids) > MAX_RESULTS_LIMIT:
+        raise ApiError(
+            400,
+            "invalidFilters",
+            "The request specifies an invalid filter parameter.",
+            "youtube.parameter",
+            location="id",
+        )
+    videos = [
+        library.videos[video_id]
+        for video_id in ids
+        if video_id in library.videos and library.videos[video_id].status in VISIBLE_STATUSES
+    ]
+    page = page_of(videos, len(videos), None)
+    resources = [video_resource(video, call.parts) for video in videos]
+    return list_response("youtube#videoListResponse", resources, page, len(videos))
+
+
+def list_channels(library: Library, call: ApiCall) -> dict[str, Any]:
+    chosen = only_filter(call, ("mine", "id"))
+    size = max_results(call.one("maxResults"))
+    mine = chosen == "mine" or library.channel.id in call.many("id")
+    channels = [library.channel] if mine else []
+    page = page_of(channels, size, call.one("pageToken"))
+    resources = [channel_resource(channel, call.parts) for channel in page.entries]
+    return list_response("youtube#channelListResponse", resources, page, size)
+
+
+CATALOG_METHODS = {
+    ("GET", "videos"): ApiMethod("videos.list", LIST_COST, False, VIDEO_PARTS, list_videos),
+    ("GET", "channels"): ApiMethod("channels.list", LIST_COST, False, CHANNEL_PARTS, list_channels),
+}
