@@ -41,6 +41,9 @@ CREATE TABLE categories (
     description         text NOT NULL DEFAULT '',
     position            integer NOT NULL,
     youtube_playlist_id text,
+    -- Set just before playlists.insert is sent: if no id follows, the call may have happened
+    -- and the retry must look for the playlist (by its marker) before making another.
+    playlist_requested_at timestamptz,
     created_at          timestamptz NOT NULL DEFAULT now(),
     updated_at          timestamptz NOT NULL DEFAULT now()
 );
@@ -99,6 +102,9 @@ CREATE TABLE sync_video_operations (
     completed_at     timestamptz,
     position         integer NOT NULL,
     youtube_item_id  text,
+    -- Set just before playlistItems.insert is sent; pending with this set = outcome unknown,
+    -- so the playlist is read back before anything else is inserted into it.
+    insert_started_at timestamptz,
     UNIQUE (sync_job_id, category_id, video_id)
 );
 CREATE INDEX sync_video_operations_pending

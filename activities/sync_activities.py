@@ -1,0 +1,116 @@
+"""The sync's activities: each turns one workflow step into calls of the domain code."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import asyncpg
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from playlist_sync.sync import backup, playlist_creation, playlist_deletion, video_additions
+from playlist_sync.sync.failures import needs_user
+from playlist_sync.sync.job_store import mirror_job
+from playlist_sync.sync.payloads import (
+    AdditionPlan,
+    AddVideosRequest,
+    BackupOutcome,
+    JobMirror,
+    StageRequest,
+    StepOutcome,
+)
+from playlist_sync.sync.youtube_port import SyncYouTube
+from playlist_sync.youtube.errors import YouTubeError
+from playlist_sync.youtube.quota_ledger import QuotaLedger
+
+# Opens a YouTube client whose quota events are charged to the job, on the workflow's clock.
+YouTubeFactory = Callable[[int, datetime], Awaitable[SyncYouTube]]
+
+T = TypeVar("T")
+
+
+def _heartbeat(done: int) -> None:
+    activity.heartbeat(done)
+
+
+class SyncActivities:
+    def __init__(
+        self, pool: asyncpg.Pool, youtube: YouTubeFactory, ledger: QuotaLedger, writes: int = 50
+    ) -> None:
+        self._pool = pool
+        self._youtube = youtube
+        self._ledger = ledger
+        self._writes_per_step = writes
+
+    async def _with_youtube(
+        self, request: StageRequest, step: Callable[[SyncYouTube], Awaitable[T]]
+    ) -> T:
+        try:
+            return await step(await self._youtube(request.job_id, request.now))
+        except YouTubeError as error:
+            if needs_user(error):
+                # Not retried: the workflow pauses and tells the user to run `starter.py auth`.
+                raise ApplicationError(
+                    str(error), type="AuthRequired", non_retryable=True
+                ) from None
+            raise
+
+    @activity.defn
+    async def mirror_sync_job(self, mirror: JobMirror) -> int:
+        return await mirror_job(self._pool, mirror)
+
+    @activity.defn
+    async def back_up_playlists(self, request: StageRequest) -> BackupOutcome:
+        return await self._with_youtube(
+            request, lambda yt: backup.back_up_playlists(yt, self._pool, request.job_id, _heartbeat)
+        )
+
+    @activity.defn
+    async def create_category_playlists(self, request: StageRequest) -> StepOutcome:
+        return await self._with_youtube(
+            request,
+            lambda yt: playlist_creation.create_category_playlists(
+                yt, self._pool, request.job_id, self._writes_per_step, _heartbeat
+            ),
+        )
+
+    @activity.defn
+    async def plan_video_additions(self, request: StageRequest) -> AdditionPlan:
+        return await video_additions.plan_video_additions(self._pool, request.job_id)
+
+    @activity.defn
+    async def add_videos_to_playlist(self, request: AddVideosRequest) -> StepOutcome:
+        return await self._with_youtube(
+            request,
+            lambda yt: video_additions.add_videos_to_playlist(yt, self._pool, request, _heartbeat),
+        )
+
+    @activity.defn
+    async def delete_old_playlists(self, request: StageRequest) -> StepOutcome:
+        return await self._with_youtube(
+            request,
+            lambda yt: playlist_deletion.delete_old_playlists(
+                yt, self._pool, request.job_id, self._writes_per_step, _heartbeat
+            ),
+        )
+
+    @activity.defn
+    async def quota_remaining(self, request: StageRequest) -> int:
+        return await self._ledger.remaining(at=max(request.now, _now()))
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [
+            self.mirror_sync_job,
+            self.back_up_playlists,
+            self.create_category_playlists,
+            self.plan_video_additions,
+            self.add_videos_to_playlist,
+            self.delete_old_playlists,
+            self.quota_remaining,
+        ]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

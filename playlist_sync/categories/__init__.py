@@ -1,0 +1,1 @@
+"""The user's categories: a YAML file, validated against the library, stored in Postgres."""

@@ -1,0 +1,131 @@
+"""What the sync workflow and its activities pass each other: ids, counts and times, never lists
+of videos (those stay in Postgres, so the history stays small however big the library is)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from playlist_sync.models import (
+    AddVideosResult,
+    PauseReason,
+    StageResults,
+    SyncError,
+    SyncJobRecord,
+    SyncStage,
+)
+
+# Errors the workflow keeps for its `progress` query; all of them are in sync_jobs.errors.
+RECENT_ERRORS_KEPT = 20
+
+
+class SyncOptions(BaseModel):
+    parallel_playlists: int = 10
+    writes_per_batch: int = 50
+    # Failed items in a row before the sync pauses for the user to look (errors_collected).
+    failures_before_pause: int = 10
+
+
+class SyncState(BaseModel):
+    """Everything the workflow knows; continue-as-new carries it to the next run."""
+
+    stage: SyncStage = SyncStage.BACKUP
+    results: StageResults = Field(default_factory=StageResults)
+    progress: int = 0
+    total: int = 0
+    recent_errors: list[SyncError] = Field(default_factory=list)
+    error_count: int = 0
+    consecutive_failures: int = 0
+    quota_used: int = 0
+    pause_reason: PauseReason | None = None
+    user_paused: bool = False
+    cancel_requested: bool = False
+    cancelled: bool = False
+    next_resume_at: datetime | None = None
+    last_resumed_at: datetime | None = None
+    backup_snapshot_id: int | None = None
+    # add_videos: the categories that still have pending operations.
+    categories_pending: list[int] | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+class SyncInput(BaseModel):
+    job_id: int
+    options: SyncOptions = Field(default_factory=SyncOptions)
+    carried: SyncState | None = None
+
+
+class StageRequest(BaseModel):
+    job_id: int
+    # The workflow's clock: quota windows follow it, so a time-skipping test server and the
+    # real clock agree on which window a write belongs to.
+    now: datetime
+
+
+class AddVideosRequest(StageRequest):
+    category_id: int
+    max_writes: int
+    failures_before_pause: int
+
+
+class StepOutcome(BaseModel):
+    """The result of one batch of a stage."""
+
+    done: int = 0
+    skipped: int = 0
+    failed: int = 0
+    remaining: int = 0
+    quota_exhausted: bool = False
+    next_reset: datetime | None = None
+    # The job was paused or cancelled (seen in Postgres) before the batch's next write.
+    held: bool = False
+    consecutive_failures: int = 0
+    new_errors: list[SyncError] = Field(default_factory=list)
+    quota_used_by_sync: int = 0
+    # add_videos: the whole job's counts from Postgres, exact even after a crashed attempt.
+    job_totals: AddVideosResult | None = None
+
+
+class BackupOutcome(BaseModel):
+    snapshot_id: int | None = None
+    playlist_count: int = 0
+    video_count: int = 0
+    quota_exhausted: bool = False
+    next_reset: datetime | None = None
+    quota_used_by_sync: int = 0
+
+
+class AdditionPlan(BaseModel):
+    category_ids: list[int]
+    total: int
+    finished: int
+    skipped: int
+    new_errors: list[SyncError] = Field(default_factory=list)
+
+
+class JobMirror(BaseModel):
+    """The workflow's state as the sync_jobs row shows it."""
+
+    job_id: int
+    stage: SyncStage
+    progress: int
+    total: int
+    results: StageResults
+    pause_reason: PauseReason | None
+    next_resume_at: datetime | None
+    last_resumed_at: datetime | None
+    completed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    backup_snapshot_id: int | None = None
+    # Errors of the sync itself (auth, cancel) that the workflow found; items' errors are
+    # written by the activities that meet them.
+    append_errors: list[SyncError] = Field(default_factory=list)
+
+
+class SyncProgress(SyncJobRecord):
+    """The `progress` query and the result: the job record plus when a pause ends by itself."""
+
+    workflow_id: str
+    next_resume_at: datetime | None = None

@@ -1,0 +1,125 @@
+"""create_playlists: one private playlist per category, found again rather than made twice."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import asyncpg
+
+from playlist_sync.models import SyncError, SyncStage
+from playlist_sync.planner import categories_to_create
+from playlist_sync.sync.failures import ends_the_step
+from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
+from playlist_sync.sync.payloads import StepOutcome
+from playlist_sync.sync.youtube_port import SyncYouTube
+from playlist_sync.youtube.errors import QuotaExceeded, YouTubeError
+
+# The marker in the description: if the database write after playlists.insert is lost to a
+# crash, the retry finds the playlist by it instead of creating a second one.
+_MARKER = re.compile(r"\(playlist-sync job (\d+), category (\d+)\)")
+
+
+def marker(job_id: int, category_id: int) -> str:
+    return f"(playlist-sync job {job_id}, category {category_id})"
+
+
+def description_for(text: str, job_id: int, category_id: int) -> str:
+    return f"{text}\n\n{marker(job_id, category_id)}".strip()
+
+
+async def _to_create(pool: asyncpg.Pool, job_id: int) -> list[asyncpg.Record]:
+    """The planner's categories needing a playlist, less those this job failed to create."""
+    planned = [p.category_id for p in await categories_to_create(pool)]
+    return list(
+        await pool.fetch(
+            """SELECT c.id, c.name, c.description, c.playlist_requested_at FROM categories c
+               WHERE c.id = ANY($2::bigint[]) AND NOT EXISTS (
+                   SELECT 1 FROM sync_jobs j, jsonb_array_elements(j.errors) e
+                   WHERE j.id = $1 AND e->>'entityType' = 'category'
+                     AND e->>'entityId' = c.id::text)
+               ORDER BY c.position""",
+            job_id,
+            planned,
+        )
+    )
+
+
+async def create_category_playlists(
+    youtube: SyncYouTube,
+    pool: asyncpg.Pool,
+    job_id: int,
+    max_writes: int,
+    heartbeat: Callable[[int], None],
+) -> StepOutcome:
+    outcome = StepOutcome()
+    todo = await _to_create(pool, job_id)
+    if any(row["playlist_requested_at"] for row in todo):
+        todo = await _adopt_playlists_made_before(youtube, pool, job_id, todo)
+    for row in todo[:max_writes]:
+        if await writes_held(pool, job_id):
+            outcome.held = True
+            break
+        await pool.execute(
+            "UPDATE categories SET playlist_requested_at = now() WHERE id = $1", row["id"]
+        )
+        try:
+            playlist_id = await youtube.create_youtube_playlist(
+                row["name"], description_for(row["description"], job_id, row["id"])
+            )
+        except QuotaExceeded as error:
+            await pool.execute(
+                "UPDATE categories SET playlist_requested_at = NULL WHERE id = $1", row["id"]
+            )
+            outcome.quota_exhausted, outcome.next_reset = True, error.next_reset
+            break
+        except YouTubeError as error:
+            if ends_the_step(error):
+                raise  # a retry reads the playlists back first: this one may have been created
+            sync_error = SyncError(
+                stage=SyncStage.CREATE_PLAYLISTS,
+                entity_type="category",
+                entity_id=str(row["id"]),
+                message=f"could not create playlist {row['name']!r}: {error.message}",
+                timestamp=datetime.now(UTC),
+            )
+            async with pool.acquire() as conn, conn.transaction():
+                await conn.execute(
+                    "UPDATE categories SET playlist_requested_at = NULL WHERE id = $1", row["id"]
+                )
+                await append_errors(conn, job_id, [sync_error])
+            outcome.failed += 1
+            outcome.new_errors.append(sync_error)
+            continue
+        await pool.execute(
+            """UPDATE categories SET youtube_playlist_id = $2, playlist_requested_at = NULL
+               WHERE id = $1""",
+            row["id"],
+            playlist_id,
+        )
+        outcome.done += 1
+        heartbeat(outcome.done)
+    outcome.remaining = len(await _to_create(pool, job_id))
+    outcome.quota_used_by_sync = await quota_used_by_sync(pool, job_id)
+    return outcome
+
+
+async def _adopt_playlists_made_before(
+    youtube: SyncYouTube, pool: asyncpg.Pool, job_id: int, todo: list[asyncpg.Record]
+) -> list[asyncpg.Record]:
+    """Categories whose insert may have happened: adopt the playlists that carry their marker."""
+    made: dict[int, str] = {}
+    for playlist in await youtube.my_playlists():
+        match = _MARKER.search(playlist.description)
+        if match and int(match.group(1)) == job_id:
+            made.setdefault(int(match.group(2)), playlist.id)
+    for row in todo:
+        if row["playlist_requested_at"] is not None:
+            await pool.execute(
+                """UPDATE categories SET youtube_playlist_id = $2, playlist_requested_at = NULL
+                   WHERE id = $1""",
+                row["id"],
+                made.get(row["id"]),
+            )
+    return await _to_create(pool, job_id)

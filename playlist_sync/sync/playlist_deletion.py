@@ -1,0 +1,113 @@
+"""delete_playlists: the old playlists, once their videos are safely in the new ones."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import asyncpg
+
+from playlist_sync.models import PlaylistToDelete, SyncError, SyncStage
+from playlist_sync.planner import playlists_to_delete
+from playlist_sync.sync.failures import ends_the_step, worth_retrying
+from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
+from playlist_sync.sync.payloads import StepOutcome
+from playlist_sync.sync.youtube_port import SyncYouTube
+from playlist_sync.youtube.errors import PlaylistNotFound, QuotaExceeded, YouTubeError
+
+# A playlist holding a video that failed to go into its category's playlist is kept: deleting
+# it would lose the video from the user's playlists (it is still in the backup).
+_HOLDING_FAILED_VIDEOS = """
+    SELECT DISTINCT pv.playlist_id FROM playlist_videos pv
+    JOIN sync_video_operations o ON o.video_id = pv.video_id
+    WHERE o.sync_job_id = $1 AND o.status = 'failed'
+"""
+
+_REPORTED = """
+    SELECT e->>'entityId' FROM sync_jobs j, jsonb_array_elements(j.errors) e
+    WHERE j.id = $1 AND e->>'entityType' = 'playlist'
+"""
+
+
+async def _to_delete(
+    pool: asyncpg.Pool, job_id: int
+) -> tuple[list[PlaylistToDelete], list[PlaylistToDelete]]:
+    """(what this step deletes, what it keeps for safety and has not reported yet)."""
+    planned = await playlists_to_delete(pool)
+    unsafe = {row[0] for row in await pool.fetch(_HOLDING_FAILED_VIDEOS, job_id)}
+    reported = {row[0] for row in await pool.fetch(_REPORTED, job_id)}
+    fresh = [p for p in planned if p.youtube_playlist_id not in reported]
+    return (
+        [p for p in fresh if p.playlist_id not in unsafe],
+        [p for p in fresh if p.playlist_id in unsafe],
+    )
+
+
+async def delete_old_playlists(
+    youtube: SyncYouTube,
+    pool: asyncpg.Pool,
+    job_id: int,
+    max_writes: int,
+    heartbeat: Callable[[int], None],
+) -> StepOutcome:
+    outcome = StepOutcome()
+    deletable, unsafe = await _to_delete(pool, job_id)
+    for playlist in unsafe:
+        outcome.new_errors.append(
+            await _report(pool, job_id, playlist, "kept: some of its videos could not be added")
+        )
+    for playlist in deletable[:max_writes]:
+        if await writes_held(pool, job_id):
+            outcome.held = True
+            break
+        try:
+            await _delete_with_retries(youtube, playlist.youtube_playlist_id)
+        except QuotaExceeded as error:
+            outcome.quota_exhausted, outcome.next_reset = True, error.next_reset
+            break
+        except PlaylistNotFound:
+            outcome.skipped += 1  # already gone: what we wanted
+        except YouTubeError as error:
+            if ends_the_step(error):
+                raise
+            outcome.failed += 1
+            outcome.new_errors.append(await _report(pool, job_id, playlist, error.message))
+            continue
+        else:
+            outcome.done += 1
+        await pool.execute(
+            "UPDATE playlists SET deleted_from_youtube_at = now() WHERE id = $1",
+            playlist.playlist_id,
+        )
+        heartbeat(outcome.done + outcome.skipped)
+    outcome.remaining = len((await _to_delete(pool, job_id))[0])
+    outcome.quota_used_by_sync = await quota_used_by_sync(pool, job_id)
+    return outcome
+
+
+async def _delete_with_retries(youtube: SyncYouTube, playlist_id: str, tries: int = 3) -> None:
+    # A delete is safe to repeat: a second one answers 404, which counts as deleted.
+    for attempt in range(tries):
+        try:
+            await youtube.delete_youtube_playlist(playlist_id)
+            return
+        except YouTubeError as error:
+            if not worth_retrying(error) or attempt == tries - 1:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt)
+
+
+async def _report(
+    pool: asyncpg.Pool, job_id: int, playlist: PlaylistToDelete, message: str
+) -> SyncError:
+    error = SyncError(
+        stage=SyncStage.DELETE_PLAYLISTS,
+        entity_type="playlist",
+        entity_id=playlist.youtube_playlist_id,
+        message=f"{playlist.title!r} {message}",
+        timestamp=datetime.now(UTC),
+    )
+    async with pool.acquire() as conn:
+        await append_errors(conn, job_id, [error])
+    return error

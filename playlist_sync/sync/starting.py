@@ -1,0 +1,91 @@
+"""Starting a sync: the sync_jobs row with its preview, then the workflow that runs it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+
+from playlist_sync.config import Settings
+from playlist_sync.models import SyncPreview, SyncStage
+from playlist_sync.planner import build_preview
+from playlist_sync.sync.job_store import active_job
+from playlist_sync.sync.payloads import SyncInput, SyncOptions, SyncProgress
+from playlist_sync.temporal_client import SYNC_JOB_ID, SYNC_STAGE
+
+
+class SyncRefused(Exception):
+    """The sync cannot start; the message says why and what to do, in one line."""
+
+
+def workflow_id_for(job_id: int) -> str:
+    return f"playlist-sync-{job_id}"
+
+
+def memo_for(preview: SyncPreview) -> dict[str, int]:
+    """The preview's totals, shown on the workflow's page in the Web UI."""
+    return {
+        "playlistsToCreate": preview.create_playlists.count,
+        "videosToAdd": preview.add_videos.count,
+        "playlistsToDelete": preview.delete_playlists.count,
+        "totalQuotaCost": preview.total_quota_cost,
+        "estimatedDays": preview.estimated_days,
+    }
+
+
+async def start_sync(
+    client: Client,
+    pool: asyncpg.Pool,
+    settings: Settings,
+    *,
+    options: SyncOptions | None = None,
+    task_queue: str | None = None,
+) -> tuple[int, WorkflowHandle[Any, SyncProgress]]:
+    running = await active_job(pool)
+    if running is not None:
+        raise SyncRefused(
+            f"sync {running.id} is still active (workflow {running.workflow_id}); "
+            f"wait for it, or `starter.py cancel {running.id}`"
+        )
+    preview = await build_preview(
+        pool,
+        daily_quota=settings.youtube_daily_quota,
+        reset=settings.quota_reset,
+        now=datetime.now(UTC),
+    )
+    if not await pool.fetchval("SELECT EXISTS (SELECT 1 FROM categories)"):
+        raise SyncRefused("no categories yet: run `starter.py categories apply FILE` first")
+    try:
+        job_id = await pool.fetchval(
+            "INSERT INTO sync_jobs (preview_data) VALUES ($1) RETURNING id", preview.to_json()
+        )
+    except asyncpg.UniqueViolationError:
+        # Another starter won the race between the check above and this insert.
+        raise SyncRefused("another sync started just now: see `starter.py status`") from None
+    workflow_id = workflow_id_for(job_id)
+    await pool.execute("UPDATE sync_jobs SET workflow_id = $2 WHERE id = $1", job_id, workflow_id)
+    try:
+        handle = await client.start_workflow(
+            "PlaylistSync",
+            SyncInput(job_id=job_id, options=options or SyncOptions()),
+            id=workflow_id,
+            task_queue=task_queue or settings.temporal_task_queue,
+            result_type=SyncProgress,
+            memo=memo_for(preview),
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(SYNC_STAGE, SyncStage.PENDING.value),
+                    SearchAttributePair(SYNC_JOB_ID, job_id),
+                ]
+            ),
+        )
+    except Exception:
+        # No workflow runs it: close the row so it does not block the next sync.
+        await pool.execute(
+            "UPDATE sync_jobs SET stage = 'failed', completed_at = now() WHERE id = $1", job_id
+        )
+        raise
+    return job_id, handle

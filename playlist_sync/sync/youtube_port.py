@@ -1,0 +1,19 @@
+"""The YouTube calls the sync's steps make (YouTubeClient provides them)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from playlist_sync.youtube.resources import RemotePlaylist, RemotePlaylistItem
+
+
+class SyncYouTube(Protocol):
+    async def create_youtube_playlist(self, title: str, description: str) -> str: ...
+
+    async def add_video_to_playlist(self, playlist_id: str, video_id: str) -> str: ...
+
+    async def delete_youtube_playlist(self, playlist_id: str) -> None: ...
+
+    async def my_playlists(self) -> list[RemotePlaylist]: ...
+
+    async def playlist_items(self, playlist_id: str) -> list[RemotePlaylistItem]: ...

@@ -1,0 +1,152 @@
+"""The quota ledger: every API call reserves its units in Postgres before it is sent.
+
+YouTube's budget is per Google Cloud project, so a worker, the CLI's import and a second
+worker all draw on the same window; the database row is the only place they can agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from playlist_sync.quota_windows import QuotaReset, next_quota_reset, window_start
+from playlist_sync.youtube.errors import QuotaExceeded
+
+# One statement, so two processes can never both take the last units: the upsert locks the
+# window row, re-checks the budget on the row's latest version, and only then is the event
+# written. An insert of a cost larger than the whole budget is filtered out by `WHERE`.
+_RESERVE = """
+WITH charged AS (
+    INSERT INTO quota_windows AS w (window_start, units_used, daily_limit)
+    SELECT $1::timestamptz, $2::integer, $3::integer WHERE $2::integer <= $3::integer
+    ON CONFLICT (window_start) DO UPDATE
+        SET units_used = w.units_used + EXCLUDED.units_used,
+            daily_limit = EXCLUDED.daily_limit
+        WHERE w.exhausted_at IS NULL
+          AND w.units_used + EXCLUDED.units_used <= EXCLUDED.daily_limit
+    RETURNING w.window_start
+)
+INSERT INTO quota_events (window_start, operation, units, details, sync_job_id)
+SELECT window_start, $4::text, $2::integer, $5::jsonb, $6::bigint FROM charged
+RETURNING id
+"""
+
+# Gives the units of one event back (its row stays, with 0 units, as the record of the call).
+_RELEASE = """
+WITH event AS (
+    SELECT id, units, window_start FROM quota_events WHERE id = $1 AND units > 0 FOR UPDATE
+), zeroed AS (
+    UPDATE quota_events AS q SET units = 0, outcome = $2 FROM event WHERE q.id = event.id
+)
+UPDATE quota_windows AS w SET units_used = GREATEST(0, w.units_used - event.units)
+FROM event WHERE w.window_start = event.window_start
+"""
+
+_MARK_EXHAUSTED = """
+INSERT INTO quota_windows AS w (window_start, units_used, daily_limit, exhausted_at)
+VALUES ($1, 0, $2, $3)
+ON CONFLICT (window_start) DO UPDATE
+    SET exhausted_at = COALESCE(w.exhausted_at, EXCLUDED.exhausted_at)
+"""
+
+
+class QuotaLedger:
+    """Reserves, records and reports quota units per window (`quota_windows`, `quota_events`)."""
+
+    def __init__(self, pool: asyncpg.Pool, daily_quota: int, reset: QuotaReset):
+        if daily_quota <= 0:
+            raise ValueError("daily_quota must be positive")
+        self.pool = pool
+        self.daily_quota = daily_quota
+        self.reset = reset
+
+    def next_reset(self, at: datetime | None = None) -> datetime:
+        return next_quota_reset(_now(at), self.reset)
+
+    async def reserve(
+        self,
+        cost: int,
+        operation: str,
+        details: dict[str, Any],
+        *,
+        sync_job_id: int | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        """Charge `cost` units to the window of `at` and return the event's id.
+
+        Raises QuotaExceeded (nothing charged) when the units do not fit or the window was
+        marked exhausted by the API.
+        """
+        if cost <= 0:
+            raise ValueError("cost must be positive")
+        at = _now(at)
+        start = window_start(at, self.reset)
+        event_id = await self.pool.fetchval(
+            _RESERVE, start, cost, self.daily_quota, operation, details, sync_job_id
+        )
+        if event_id is not None:
+            return int(event_id)
+        row = await self.pool.fetchrow(
+            "SELECT units_used, exhausted_at FROM quota_windows WHERE window_start = $1", start
+        )
+        next_reset = next_quota_reset(at, self.reset)
+        if row is not None and row["exhausted_at"] is not None:
+            why = "YouTube reported the quota exhausted for this window"
+        else:
+            used = row["units_used"] if row is not None else 0
+            why = f"{operation} needs {cost} units, {used} of {self.daily_quota} already used"
+        raise QuotaExceeded(
+            f"quota window full: {why}; next reset at {next_reset.isoformat()}",
+            reason="ledgerRefused",
+            next_reset=next_reset,
+        )
+
+    async def record_outcome(self, event_id: int, outcome: str) -> None:
+        """Note how the call went; the units stay charged whatever happened (YouTube keeps them)."""
+        await self.pool.execute(
+            "UPDATE quota_events SET outcome = $2 WHERE id = $1", event_id, outcome
+        )
+
+    async def release(self, event_id: int, outcome: str) -> None:
+        """Give back the units of a call YouTube did not charge: a 401, a quotaExceeded refusal,
+        or a request that never left this machine. Every other failure keeps its charge."""
+        await self.pool.execute(_RELEASE, event_id, outcome)
+
+    async def mark_exhausted(self, at: datetime | None = None) -> None:
+        """The API answered quotaExceeded: refuse everything else until the window ends.
+
+        Our count can be lower than YouTube's (another app on the same project, a reset of the
+        ledger), and YouTube's word is the one that counts.
+        """
+        at = _now(at)
+        await self.pool.execute(_MARK_EXHAUSTED, window_start(at, self.reset), self.daily_quota, at)
+
+    async def remaining(self, at: datetime | None = None) -> int:
+        row = await self._window(at)
+        if row is None:
+            return self.daily_quota
+        if row["exhausted_at"] is not None:
+            return 0
+        return max(0, self.daily_quota - int(row["units_used"]))
+
+    async def used_in_window(self, at: datetime | None = None) -> int:
+        row = await self._window(at)
+        return 0 if row is None else int(row["units_used"])
+
+    async def used_by_sync(self, sync_job_id: int) -> int:
+        total = await self.pool.fetchval(
+            "SELECT COALESCE(sum(units), 0) FROM quota_events WHERE sync_job_id = $1", sync_job_id
+        )
+        return int(total)
+
+    async def _window(self, at: datetime | None) -> asyncpg.Record | None:
+        start = window_start(_now(at), self.reset)
+        return await self.pool.fetchrow(
+            "SELECT units_used, exhausted_at FROM quota_windows WHERE window_start = $1", start
+        )
+
+
+def _now(at: datetime | None) -> datetime:
+    return datetime.now(UTC) if at is None else at

@@ -1,0 +1,67 @@
+"""A sync whose quota runs out several times ends with YouTube exactly matching the categories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from temporalio.testing import WorkflowEnvironment
+
+from tests.sync.conftest import CATEGORIES, DELETED, EXPECTED, PRIVATE
+from tests.sync.world import sync_world
+
+
+async def test_sync_across_quota_windows_matches_categories(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
+) -> None:
+    async with sync_world(
+        seed=seed,
+        client=dev_server_env.client,
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        daily_quota=1500,
+        quota_reset="every:3s",
+    ) as world:
+        await world.import_library()
+        await world.apply(CATEGORIES, tmp_path)
+        async with world.worker():
+            job_id, handle = await world.start()
+            result = await handle.result()
+
+        assert result.stage == "completed"
+        assert world.playlists_by_title() == EXPECTED
+
+        job = await world.job(job_id)
+        assert job["stage"] == "completed" and job["completed_at"] is not None
+        assert job["pause_reason"] is None
+        # It ran out of quota and came back by itself at least twice (4,400+ units / 1,500).
+        assert job["last_resumed_at"] is not None
+        windows = await world.pool.fetchval(
+            "SELECT count(*) FROM quota_windows WHERE units_used > 0"
+        )
+        assert windows >= 3
+        added = sum(len(v) for title, v in EXPECTED.items() if title != "Keep me")
+        results = job["stage_results"]
+        assert results["addVideos"] == {"added": added, "skipped": 2, "failed": 0}
+        assert results["createPlaylists"]["created"] == 3
+        assert results["deletePlaylists"]["deleted"] == 4
+        skipped = {e["entityId"] for e in job["errors"] if e["stage"] == "add_videos"}
+        assert skipped == {DELETED, PRIVATE}
+
+        ops = await world.pool.fetch(
+            "SELECT status, count(*) FROM sync_video_operations WHERE sync_job_id = $1 GROUP BY 1",
+            job_id,
+        )
+        assert dict(ops) == {"completed": added, "skipped": 2}
+        gone = await world.pool.fetch(
+            "SELECT title FROM playlists WHERE deleted_from_youtube_at IS NOT NULL ORDER BY 1"
+        )
+        assert [r["title"] for r in gone] == ["Dinners", "Guitar", "Misc", "Recipes"]
+
+        # Every unit YouTube counted is in the ledger, and the job's share is mirrored.
+        assert await world.ledger_units() == world.emulator_units()
+        assert job["quota_used_this_sync"] == await world.pool.fetchval(
+            "SELECT sum(units) FROM quota_events WHERE sync_job_id = $1", job_id
+        )
+        necessary = 50 * (3 + added + 4)
+        assert necessary <= job["quota_used_this_sync"] <= necessary * 1.03

@@ -1,0 +1,211 @@
+"""A whole playlist-sync world for a test: the emulator (seeded), a real OAuth grant, a fresh
+Postgres database, a Temporal server, and helpers to import, categorise, sync and check."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from temporalio.client import Client, WorkflowHandle
+from temporalio.worker import Worker
+
+from playlist_sync.categories.apply import apply_categories
+from playlist_sync.config import Settings, load_settings
+from playlist_sync.db.connection import create_pool
+from playlist_sync.emulator import EmulatorOptions, RunningEmulator
+from playlist_sync.emulator.admin_client import EmulatorAdmin
+from playlist_sync.library.importer import import_library
+from playlist_sync.quota_windows import QuotaReset
+from playlist_sync.sync.payloads import SyncOptions
+from playlist_sync.sync.starting import start_sync
+from playlist_sync.youtube.client import YouTubeClient, youtube_client_from_settings
+from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
+from worker import build_worker
+
+ROOT = Path(__file__).resolve().parents[2]
+_queues = itertools.count()
+
+
+def library(
+    playlists: dict[str, list[str]],
+    *,
+    deleted: tuple[str, ...] = (),
+    private: tuple[str, ...] = (),
+    extra_videos: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """An emulator seed: playlists by title, each with its video ids."""
+    video_ids = dict.fromkeys(
+        [v for items in playlists.values() for v in items] + list(extra_videos)
+    )
+    status = {**dict.fromkeys(deleted, "deleted"), **dict.fromkeys(private, "private")}
+    return {
+        "channel": {"id": "UCtestchannel000000000000", "title": "Test Channel"},
+        "videos": [
+            {
+                "id": v,
+                "title": f"Video {v}",
+                "channelTitle": "Someone",
+                "status": status.get(v, "public"),
+            }
+            for v in video_ids
+        ],
+        "playlists": [
+            {
+                "id": f"PLseed{index:026d}",
+                "title": title,
+                "description": "",
+                "privacyStatus": "private",
+                "items": items,
+            }
+            for index, (title, items) in enumerate(playlists.items())
+        ],
+    }
+
+
+def videos(prefix: str, count: int) -> list[str]:
+    return [f"{prefix}{n:09d}" for n in range(count)]
+
+
+@dataclass
+class SyncWorld:
+    emulator: RunningEmulator
+    settings: Settings
+    pool: asyncpg.Pool
+    client: Client
+    youtube: YouTubeClient
+
+    @property
+    def admin(self) -> EmulatorAdmin:
+        return EmulatorAdmin(self.emulator.url)
+
+    @property
+    def task_queue(self) -> str:
+        return self.settings.temporal_task_queue
+
+    async def import_library(self) -> None:
+        await import_library(self.youtube, self.pool)
+
+    async def apply(self, categories_yaml: str, tmp: Path) -> None:
+        path = tmp / f"categories-{next(_queues)}.yaml"
+        path.write_text(categories_yaml)
+        await apply_categories(self.pool, path)
+
+    async def start(self, **options: int) -> tuple[int, WorkflowHandle]:
+        return await start_sync(
+            self.client, self.pool, self.settings, options=SyncOptions(**options)
+        )
+
+    @asynccontextmanager
+    async def worker(self) -> AsyncIterator[Worker]:
+        worker = await build_worker(self.client, self.pool, self.settings)
+        async with worker:
+            yield worker
+
+    def worker_process(self, log: Path) -> subprocess.Popen[bytes]:
+        """`worker.py` as a user runs it, in its own process (so it can be SIGKILLed)."""
+        env = {**os.environ, **self.environment()}
+        with open(log, "ab") as out:
+            return subprocess.Popen(
+                [sys.executable, str(ROOT / "worker.py")], env=env, stdout=out, stderr=out,
+                cwd=ROOT,
+            )  # fmt: skip
+
+    def environment(self) -> dict[str, str]:
+        s = self.settings
+        return {
+            "DATABASE_URL": s.database_url or "",
+            "PLAYLIST_SYNC_DATA_DIR": str(s.data_dir),
+            "TEMPORAL_ADDRESS": s.temporal_address,
+            "TEMPORAL_NAMESPACE": s.temporal_namespace,
+            "TEMPORAL_TASK_QUEUE": s.temporal_task_queue,
+            "YOUTUBE_API_URL": s.youtube_api_url or "",
+            "YOUTUBE_DAILY_QUOTA": str(s.youtube_daily_quota),
+            "QUOTA_RESET": s.quota_reset_text,
+        }
+
+    def playlists_by_title(self) -> dict[str, list[str]]:
+        """YouTube's (the emulator's) playlists now: title -> video ids in order."""
+        found: dict[str, list[str]] = {}
+        for playlist in self.admin.state()["playlists"]:
+            assert playlist["title"] not in found, f"two playlists titled {playlist['title']!r}"
+            items = sorted(playlist["items"], key=lambda item: item["position"])
+            found[playlist["title"]] = [item["videoId"] for item in items]
+        return found
+
+    def emulator_units(self) -> int:
+        return sum(window["used"] for window in self.admin.state()["quota"]["windows"])
+
+    async def ledger_units(self) -> int:
+        return int(
+            await self.pool.fetchval("SELECT COALESCE(sum(units_used), 0) FROM quota_windows")
+        )
+
+    async def job(self, job_id: int) -> asyncpg.Record:
+        return await self.pool.fetchrow("SELECT * FROM sync_jobs WHERE id = $1", job_id)
+
+    async def wait_for(self, job_id: int, condition: str, within: float = 60) -> asyncpg.Record:
+        """Poll the mirror until `condition` (SQL over sync_jobs) holds."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            row = await self.pool.fetchrow(
+                f"SELECT * FROM sync_jobs WHERE id = $1 AND ({condition})", job_id
+            )
+            if row is not None:
+                return row
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(
+                    f"sync {job_id} never reached: {condition}; now {dict(await self.job(job_id))}"
+                )
+            await asyncio.sleep(0.1)
+
+
+@asynccontextmanager
+async def sync_world(
+    *,
+    seed: dict[str, Any],
+    client: Client,
+    database_url: str,
+    data_dir: Path,
+    daily_quota: int = 10_000,
+    quota_reset: str = "pacific-midnight",
+    emulator_quota: int | None = None,
+    token_ttl: int = 3600,
+) -> AsyncIterator[SyncWorld]:
+    options = EmulatorOptions(
+        daily_quota=emulator_quota or daily_quota,
+        quota_reset=QuotaReset.parse(quota_reset),
+        token_ttl=token_ttl,
+        seed=seed,
+    )
+    with RunningEmulator(options) as emulator:
+        secrets = data_dir / "client_secrets.json"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        secrets.write_text(json.dumps(EmulatorAdmin(emulator.url).client_secrets()))
+        await asyncio.to_thread(
+            authorize, secrets, data_dir, open_browser=False, on_url=approve_in_background
+        )
+        settings = load_settings(
+            DATABASE_URL=database_url,
+            PLAYLIST_SYNC_DATA_DIR=str(data_dir),
+            TEMPORAL_ADDRESS=client.service_client.config.target_host,
+            TEMPORAL_TASK_QUEUE=f"sync-test-{os.getpid()}-{next(_queues)}",
+            YOUTUBE_API_URL=emulator.url,
+            YOUTUBE_DAILY_QUOTA=daily_quota,
+            QUOTA_RESET=quota_reset,
+        )
+        pool = await create_pool(database_url, max_size=20)
+        try:
+            youtube = await youtube_client_from_settings(settings, pool)
+            yield SyncWorld(emulator, settings, pool, client, youtube)
+        finally:
+            await pool.close()
