@@ -36,12 +36,12 @@ async def build_worker(
     async def youtube_for(job_id: int, workflow_now: datetime) -> SyncYouTube:
         return youtube.for_job(job_id, not_before=workflow_now)
 
-    activities = SyncActivities(pool, youtube_for, youtube.ledger)
+    activities = [*SyncActivities(pool, youtube_for, youtube.ledger).all()]
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=WORKFLOWS,
-        activities=activities.all(),
+        activities=activities,
         max_concurrent_activities=32,
     )
 

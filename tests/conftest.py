@@ -9,6 +9,8 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.db.connection import create_pool, ensure_database, with_database
@@ -60,6 +62,15 @@ async def db_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=temporal_test_server(), data_converter=data_converter
+    )
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={
+                "SyncStage": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+                "SyncJobId": IndexedValueType.INDEXED_VALUE_TYPE_INT,
+            },
+        )
     )
     yield env
     await env.shutdown()

@@ -411,7 +411,8 @@ class PlaylistSyncWorkflow:
                 activity,
                 arg,
                 start_to_close_timeout=timedelta(minutes=10),
-                heartbeat_timeout=timedelta(seconds=20),
+                # A killed worker's batch is retried on another after at most this long.
+                heartbeat_timeout=timedelta(seconds=10),
                 retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30))
                 if retry_forever
                 else _STEP_RETRY,

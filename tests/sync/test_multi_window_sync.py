@@ -8,7 +8,7 @@ from typing import Any
 from temporalio.testing import WorkflowEnvironment
 
 from tests.sync.conftest import CATEGORIES, DELETED, EXPECTED, PRIVATE
-from tests.sync.world import sync_world
+from tests.sync.world import record_history, sync_world
 
 
 async def test_sync_across_quota_windows_matches_categories(
@@ -27,6 +27,7 @@ async def test_sync_across_quota_windows_matches_categories(
         async with world.worker():
             job_id, handle = await world.start()
             result = await handle.result()
+        await record_history(handle, "quota_windows")
 
         assert result.stage == "completed"
         assert world.playlists_by_title() == EXPECTED

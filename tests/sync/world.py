@@ -209,3 +209,20 @@ async def sync_world(
             yield SyncWorld(emulator, settings, pool, client, youtube)
         finally:
             await pool.close()
+
+
+def items_on_youtube(world: SyncWorld) -> int:
+    return sum(len(p["items"]) for p in world.admin.state()["playlists"])
+
+
+HISTORIES = Path(__file__).parent / "histories"
+
+
+async def record_history(handle: WorkflowHandle, name: str) -> None:
+    """With PLAYLIST_SYNC_RECORD_HISTORIES=1, save the run's history for the replay test.
+
+    Re-record only when a change to the workflow is meant to be incompatible, and then
+    version it (workflow.patched) so that syncs already running keep replaying."""
+    if os.environ.get("PLAYLIST_SYNC_RECORD_HISTORIES") == "1":
+        history = await handle.fetch_history()
+        (HISTORIES / f"{name}.json").write_text(history.to_json())

@@ -1,0 +1,50 @@
+"""The real quota timer: a sync out of quota sleeps until midnight Pacific and carries on.
+
+Runs on the time-skipping test server, so days pass in seconds.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from temporalio.testing import WorkflowEnvironment
+
+from playlist_sync.quota_windows import PACIFIC
+from tests.sync.conftest import CATEGORIES, EXPECTED
+from tests.sync.world import sync_world
+
+
+async def test_sync_sleeps_until_pacific_midnight_between_windows(
+    time_skipping_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
+) -> None:
+    async with sync_world(
+        seed=seed,
+        client=time_skipping_env.client,
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        daily_quota=1500,
+        # YouTube's own clock does not skip: give it room, the ledger is what runs out.
+        emulator_quota=10_000_000,
+    ) as world:
+        await world.import_library()
+        await world.apply(CATEGORIES, tmp_path)
+        async with world.worker():
+            job_id, handle = await world.start()
+            result = await handle.result()
+
+        assert result.stage == "completed"
+        assert world.playlists_by_title() == EXPECTED
+        windows = await world.pool.fetch(
+            "SELECT window_start, units_used FROM quota_windows ORDER BY window_start"
+        )
+        assert len(windows) >= 3  # 4,400+ units at 1,500 a day
+        for window in windows:
+            assert window["window_start"].astimezone(PACIFIC).time() == time(0)
+            assert window["units_used"] <= 1500
+        days = [w["window_start"].astimezone(PACIFIC).date() for w in windows]
+        assert all((b - a).days == 1 for a, b in zip(days, days[1:], strict=False))
+        job = await world.job(job_id)
+        resumed = job["last_resumed_at"].astimezone(PACIFIC)
+        assert resumed.time() < time(0, 1), f"resumed at {resumed}, not at the reset"
