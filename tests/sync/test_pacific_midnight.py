@@ -5,6 +5,7 @@ Runs on the time-skipping test server, so days pass in seconds.
 
 from __future__ import annotations
 
+import itertools
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ async def test_sync_sleeps_until_pacific_midnight_between_windows(
             assert window["window_start"].astimezone(PACIFIC).time() == time(0)
             assert window["units_used"] <= 1500
         days = [w["window_start"].astimezone(PACIFIC).date() for w in windows]
-        assert all((b - a).days == 1 for a, b in zip(days, days[1:], strict=False))
+        assert all((b - a).days == 1 for a, b in itertools.pairwise(days))
         job = await world.job(job_id)
         resumed = job["last_resumed_at"].astimezone(PACIFIC)
         assert resumed.time() < time(0, 1), f"resumed at {resumed}, not at the reset"
