@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 
@@ -14,17 +15,19 @@ import asyncpg
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.restore_activities import RestoreActivities
 from activities.sync_activities import SyncActivities
 from playlist_sync.config import ConfigError, Settings, load_settings
 from playlist_sync.db.connection import DatabaseUnavailable, open_pool
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.temporal_client import TemporalUnavailable, connect
 from playlist_sync.youtube.client import youtube_client_from_settings
+from workflows.restore_workflow import PlaylistRestoreWorkflow
 from workflows.sync_workflow import PlaylistSyncWorkflow
 
 log = logging.getLogger("playlist_sync.worker")
 
-WORKFLOWS = [PlaylistSyncWorkflow]
+WORKFLOWS = [PlaylistSyncWorkflow, PlaylistRestoreWorkflow]
 
 
 async def build_worker(
@@ -36,7 +39,10 @@ async def build_worker(
     async def youtube_for(job_id: int, workflow_now: datetime) -> SyncYouTube:
         return youtube.for_job(job_id, not_before=workflow_now)
 
-    activities = [*SyncActivities(pool, youtube_for, youtube.ledger).all()]
+    activities = [
+        *SyncActivities(pool, youtube_for, youtube.ledger).all(),
+        *RestoreActivities(pool, youtube).all(),
+    ]
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
@@ -75,4 +81,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # temporalio's native threads can crash CPython's teardown (temporalio/sdk-python#300),
+    # turning a clean stop into exit 134 or 139: flush and leave without it.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -46,9 +46,19 @@ async def migrated_template(postgres_server_url: str) -> str:
 @pytest.fixture
 async def database_url(postgres_server_url: str, migrated_template: str) -> str:
     """A fresh, migrated database per test, so no test sees another's rows (cloning is ~50 ms)."""
-    name = f"test_{next(_databases)}"
+    number = next(_databases)
+    name = f"test_{number}"
     await ensure_database(postgres_server_url, name, template=migrated_template)
-    return with_database(postgres_server_url, name)
+    url = with_database(postgres_server_url, name)
+    # Tests share one Temporal server: distinct job ids keep their workflow ids
+    # (playlist-sync-<id>, playlist-restore-<id>) from colliding.
+    conn = await asyncpg.connect(url)
+    try:
+        for sequence in ("sync_jobs_id_seq", "restore_jobs_id_seq"):
+            await conn.execute(f"ALTER SEQUENCE {sequence} RESTART WITH {number * 1000 + 1}")
+    finally:
+        await conn.close()
+    return url
 
 
 @pytest.fixture

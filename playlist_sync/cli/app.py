@@ -7,14 +7,39 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from playlist_sync.cli import demo_command, stack_commands
+from playlist_sync.cli import (
+    auth_command,
+    categories_command,
+    demo_command,
+    emulator_command,
+    import_command,
+    preview_command,
+    restore_command,
+    signal_commands,
+    stack_commands,
+    status_command,
+    sync_command,
+)
 from playlist_sync.cli.errors import CliError
 from playlist_sync.config import ConfigError, load_settings
 from playlist_sync.db.connection import DatabaseUnavailable
 from playlist_sync.temporal_client import TemporalUnavailable
 
 # Each command module adds its subcommands; `handler(args, settings)` is a coroutine.
-COMMAND_MODULES = [stack_commands, demo_command]
+# The order is the user's journey, as `--help` lists it.
+COMMAND_MODULES = [
+    stack_commands,
+    emulator_command,
+    auth_command,
+    import_command,
+    categories_command,
+    preview_command,
+    sync_command,
+    status_command,
+    signal_commands,
+    restore_command,
+    demo_command,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

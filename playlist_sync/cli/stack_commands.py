@@ -35,7 +35,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Temporal UI: {status.temporal_ui_url}")
         return 0
     if args.action == "down":
-        stopped = await local_stack.down(settings)
+        try:
+            stopped = await local_stack.down(settings)
+        except RuntimeError as error:
+            raise ServiceUnavailable(str(error)) from None
         print("stopped: " + (", ".join(stopped) if stopped else "nothing (none was started here)"))
         return 0
     status = await local_stack.status(settings)

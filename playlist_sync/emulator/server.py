@@ -24,6 +24,7 @@ __all__ = [
     "ServedEmulator",
     "create_app",
     "run_emulator",
+    "serve_until_signalled",
 ]
 
 HOST = "127.0.0.1"
@@ -169,10 +170,11 @@ class RunningEmulator:
 
 def run_emulator(port: int, options: EmulatorOptions) -> None:
     """Serves 127.0.0.1:`port` in the foreground until Ctrl-C or SIGTERM."""
-    asyncio.run(_serve_until_signalled(port, options))
+    asyncio.run(serve_until_signalled(port, options))
 
 
-async def _serve_until_signalled(port: int, options: EmulatorOptions) -> None:
+async def serve_until_signalled(port: int, options: EmulatorOptions) -> None:
+    """Serves on the running event loop until SIGINT or SIGTERM (`starter.py emulator`)."""
     served = ServedEmulator(options, port)
     url = await served.start()
     stopping = asyncio.Event()

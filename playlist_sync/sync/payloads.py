@@ -15,6 +15,7 @@ from playlist_sync.models import (
     SyncJobRecord,
     SyncStage,
 )
+from playlist_sync.pause_state import PauseState
 
 # Errors the workflow keeps for its `progress` query; all of them are in sync_jobs.errors.
 RECENT_ERRORS_KEPT = 20
@@ -27,7 +28,7 @@ class SyncOptions(BaseModel):
     failures_before_pause: int = 10
 
 
-class SyncState(BaseModel):
+class SyncState(PauseState):
     """Everything the workflow knows; continue-as-new carries it to the next run."""
 
     stage: SyncStage = SyncStage.BACKUP
@@ -36,19 +37,11 @@ class SyncState(BaseModel):
     total: int = 0
     recent_errors: list[SyncError] = Field(default_factory=list)
     error_count: int = 0
-    consecutive_failures: int = 0
     quota_used: int = 0
-    pause_reason: PauseReason | None = None
-    user_paused: bool = False
-    cancel_requested: bool = False
-    cancelled: bool = False
-    next_resume_at: datetime | None = None
-    last_resumed_at: datetime | None = None
     backup_snapshot_id: int | None = None
     # add_videos: the categories that still have pending operations.
     categories_pending: list[int] | None = None
     started_at: datetime | None = None
-    completed_at: datetime | None = None
 
 
 class SyncInput(BaseModel):

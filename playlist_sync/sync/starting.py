@@ -12,6 +12,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from playlist_sync.config import Settings
 from playlist_sync.models import SyncPreview, SyncStage
 from playlist_sync.planner import build_preview
+from playlist_sync.restore.job_store import active_restore
 from playlist_sync.sync.job_store import active_job
 from playlist_sync.sync.payloads import SyncInput, SyncOptions, SyncProgress
 from playlist_sync.temporal_client import SYNC_JOB_ID, SYNC_STAGE
@@ -49,6 +50,13 @@ async def start_sync(
         raise SyncRefused(
             f"sync {running.id} is still active (workflow {running.workflow_id}); "
             f"wait for it, or `starter.py cancel {running.id}`"
+        )
+    restoring = await active_restore(pool)
+    if restoring is not None:
+        # The sync could delete a playlist the restore is bringing back.
+        raise SyncRefused(
+            f"restore {restoring.id} is still active (workflow {restoring.workflow_id}); "
+            "wait for it to finish"
         )
     preview = await build_preview(
         pool,

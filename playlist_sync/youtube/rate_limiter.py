@@ -23,7 +23,10 @@ class RateLimiter:
     pace calls from any event loop or thread, in arrival order.
     """
 
-    def __init__(self, writes_per_second: float | None = 10.0, *, burst: float | None = None):
+    # The default is a safety cap against a runaway loop, not a throttle: YouTube's real limit
+    # is the quota (about 200 writes a day), and its burst trouble is parallel writes into one
+    # playlist, which the sync never makes. A low cap here would serialise the parallel playlists.
+    def __init__(self, writes_per_second: float | None = 100.0, *, burst: float | None = None):
         self.rate = writes_per_second or 0.0
         if self.rate < 0:
             raise ValueError("writes_per_second must not be negative")

@@ -103,3 +103,27 @@ async def test_pause_during_quota_sleep_holds_past_the_reset_until_resume(
         await record_history(handle, "pause_in_quota_sleep")
         assert result.stage == "completed"
         assert world.playlists_by_title() == EXPECTED
+
+
+async def test_resume_during_quota_sleep_shows_the_quota_pause_at_once(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
+) -> None:
+    """Paused and resumed while asleep on the quota timer: the row must stop saying
+    `user_paused` at once (`status` and `pause` read it), not at the reset hours later."""
+    async with sync_world(
+        seed=seed, client=dev_server_env.client, database_url=database_url,
+        data_dir=tmp_path / "data", daily_quota=3000, quota_reset="every:8s",
+    ) as world:  # fmt: skip
+        await world.import_library()
+        await world.apply(CATEGORIES, tmp_path)
+        async with world.worker():
+            job_id, handle = await world.start()
+            await world.wait_for(job_id, "pause_reason = 'quota_exhausted'")
+            await handle.signal("pause")
+            await world.wait_for(job_id, "pause_reason = 'user_paused'")
+            await handle.signal("resume")
+            row = await world.wait_for(job_id, "pause_reason = 'quota_exhausted'", within=2)
+            assert row["next_resume_at"] is not None
+            result = await handle.result()
+        assert result.stage == "completed"
+        assert world.playlists_by_title() == EXPECTED

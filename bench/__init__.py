@@ -1,0 +1,1 @@
+"""Benchmarks of playlist-sync against real services it starts itself: `make bench`."""

@@ -1,0 +1,190 @@
+"""One bench world: the emulator seeded with a library, a real OAuth grant, a fresh database,
+the Temporal dev server of the stack, and the ways to run a sync in it (the ideas of the
+tests' sync world, not its code: the bench imports nothing from tests/)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.sync_activities import SyncActivities
+from bench.library import BenchLibrary
+from bench.stack import BenchStack
+from playlist_sync.categories.apply import apply_categories
+from playlist_sync.config import Settings, load_settings
+from playlist_sync.db.connection import create_pool
+from playlist_sync.emulator import EmulatorAdmin, EmulatorOptions, RunningEmulator
+from playlist_sync.library.importer import import_library
+from playlist_sync.quota_windows import QuotaReset
+from playlist_sync.sync.starting import start_sync
+from playlist_sync.sync.youtube_port import SyncYouTube
+from playlist_sync.youtube.client import YouTubeClient, youtube_client_from_settings
+from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
+from playlist_sync.youtube.rate_limiter import RateLimiter
+from worker import build_worker
+from workflows.sync_workflow import PlaylistSyncWorkflow
+
+ROOT = Path(__file__).resolve().parents[1]
+# "Quota to spare": more than any bench spends in one window.
+PLENTY = 100_000_000
+
+
+@dataclass(frozen=True)
+class SyncRun:
+    job_id: int
+    workflow_id: str
+    first_run_id: str
+    seconds: float
+    stage: str
+
+
+@dataclass
+class BenchWorld:
+    stack: BenchStack
+    emulator: RunningEmulator
+    settings: Settings
+    pool: asyncpg.Pool
+    # paced as the worker's client is (RateLimiter's default) unless the world says otherwise
+    youtube: YouTubeClient
+    paced: bool
+
+    @property
+    def client(self) -> Client:
+        return self.stack.temporal.client
+
+    @property
+    def admin(self) -> EmulatorAdmin:
+        return self.emulator.admin
+
+    async def prepare(self, library: BenchLibrary) -> None:
+        """`import` then `categories apply`, as a user does before `sync`."""
+        await import_library(self.youtube, self.pool)
+        path = self.settings.data_dir / "categories.yaml"
+        path.write_text(library.categories_yaml())
+        await apply_categories(self.pool, path)
+
+    async def sync(self, within: float = 900) -> SyncRun:
+        """Start a sync and wait for its end (the worker must be running); a sync that has not
+        ended `within` seconds is terminated and reported as unfinished, never waited on forever."""
+        began = time.perf_counter()
+        job_id, handle = await start_sync(self.client, self.pool, self.settings)
+        try:
+            stage = str((await asyncio.wait_for(handle.result(), within)).stage)
+        except TimeoutError:
+            # The latest run, wherever continue-as-new has got to.
+            latest = self.client.get_workflow_handle(handle.id)
+            await latest.terminate("bench: the sync did not finish in time")
+            stage = f"unfinished after {within:.0f} s"
+        return SyncRun(
+            job_id=job_id,
+            workflow_id=handle.id,
+            first_run_id=handle.first_execution_run_id or handle.result_run_id or "",
+            seconds=time.perf_counter() - began,
+            stage=stage,
+        )
+
+    @asynccontextmanager
+    async def worker(self) -> AsyncIterator[Worker]:
+        if self.paced:
+            worker = await build_worker(self.client, self.pool, self.settings)
+        else:
+            worker = await _unpaced_worker(self.client, self.pool, self.settings)
+        async with worker:
+            yield worker
+
+    def worker_process(self, log: Path) -> subprocess.Popen[bytes]:
+        """`worker.py` as a user runs it, in its own process, so its RSS and CPU are its own."""
+        env = {**os.environ, **self.environment()}
+        with open(log, "ab") as out:
+            return subprocess.Popen(
+                [sys.executable, str(ROOT / "worker.py")], env=env, stdout=out, stderr=out, cwd=ROOT
+            )
+
+    def environment(self) -> dict[str, str]:
+        s = self.settings
+        return {
+            "DATABASE_URL": s.database_url or "",
+            "PLAYLIST_SYNC_DATA_DIR": str(s.data_dir),
+            "TEMPORAL_ADDRESS": s.temporal_address,
+            "TEMPORAL_NAMESPACE": s.temporal_namespace,
+            "TEMPORAL_TASK_QUEUE": s.temporal_task_queue,
+            "YOUTUBE_API_URL": s.youtube_api_url or "",
+            "YOUTUBE_DAILY_QUOTA": str(s.youtube_daily_quota),
+            "QUOTA_RESET": s.quota_reset_text,
+        }
+
+    def state(self) -> dict[str, Any]:
+        return self.admin.state()
+
+
+async def _unpaced_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Worker:
+    """build_worker's sync workflow and activities with the client's pacing (10 writes/s) turned
+    off, to show what the workflow itself costs; everything else as build_worker makes it."""
+    youtube = await youtube_client_from_settings(settings, pool, limiter=RateLimiter(None))
+
+    async def youtube_for(job_id: int, workflow_now: datetime) -> SyncYouTube:
+        return youtube.for_job(job_id, not_before=workflow_now)
+
+    return Worker(
+        client,
+        task_queue=settings.temporal_task_queue,
+        workflows=[PlaylistSyncWorkflow],
+        activities=SyncActivities(pool, youtube_for, youtube.ledger).all(),
+        max_concurrent_activities=32,
+    )
+
+
+@asynccontextmanager
+async def bench_world(
+    stack: BenchStack,
+    library: BenchLibrary,
+    *,
+    daily_quota: int = PLENTY,
+    quota_reset: str = "pacific-midnight",
+    paced: bool = True,
+) -> AsyncIterator[BenchWorld]:
+    """A world whose emulator is freshly seeded with `library`; nothing imported yet."""
+    options = EmulatorOptions(
+        daily_quota=daily_quota,
+        quota_reset=QuotaReset.parse(quota_reset),
+        seed=library.seed(),
+    )
+    data_dir = stack.scratch("world")
+    with RunningEmulator(options) as emulator:
+        secrets = data_dir / "client_secrets.json"
+        secrets.write_text(json.dumps(emulator.admin.client_secrets()))
+        await asyncio.to_thread(
+            authorize, secrets, data_dir, open_browser=False, on_url=approve_in_background
+        )
+        database_url = await stack.fresh_database()
+        settings = load_settings(
+            DATABASE_URL=database_url,
+            PLAYLIST_SYNC_DATA_DIR=str(data_dir),
+            TEMPORAL_ADDRESS=stack.temporal.client.service_client.config.target_host,
+            TEMPORAL_TASK_QUEUE=f"bench-{data_dir.name}",
+            YOUTUBE_API_URL=emulator.url,
+            YOUTUBE_DAILY_QUOTA=daily_quota,
+            QUOTA_RESET=quota_reset,
+        )
+        pool = await create_pool(database_url, max_size=20)
+        try:
+            youtube = await youtube_client_from_settings(
+                settings, pool, limiter=None if paced else RateLimiter(None)
+            )
+            yield BenchWorld(stack, emulator, settings, pool, youtube, paced)
+        finally:
+            await pool.close()

@@ -1,0 +1,110 @@
+"""The demo's closing report: what YouTube (the emulator) now holds, checked against the
+categories, and what it cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from playlist_sync.cli.follow import Followed
+from playlist_sync.cli.jobs import web_ui_link
+from playlist_sync.config import Settings
+
+
+@dataclass(frozen=True)
+class PlaylistCheck:
+    title: str
+    expected: list[str]  # the category's available videos, in its order
+    on_youtube: list[str] | None  # the playlist's videos in order; None: no such playlist
+
+    @property
+    def matches(self) -> bool:
+        return self.on_youtube == self.expected
+
+
+async def check_playlists(
+    pool: asyncpg.Pool, emulator_state: dict[str, Any]
+) -> list[PlaylistCheck]:
+    """Each category against the emulator's playlist of the same title."""
+    rows = await pool.fetch(
+        """SELECT c.name, array_agg(v.youtube_video_id ORDER BY cv.position) AS videos
+           FROM categories c
+           JOIN category_videos cv ON cv.category_id = c.id
+           JOIN videos v ON v.id = cv.video_id
+           WHERE v.unavailable_reason IS NULL
+           GROUP BY c.id, c.name, c.position ORDER BY c.position"""
+    )
+    playlists = {
+        playlist["title"]: [
+            item["videoId"] for item in sorted(playlist["items"], key=lambda i: i["position"])
+        ]
+        for playlist in emulator_state["playlists"]
+    }
+    return [
+        PlaylistCheck(row["name"], list(row["videos"]), playlists.get(row["name"])) for row in rows
+    ]
+
+
+async def kept_playlists(pool: asyncpg.Pool) -> list[str]:
+    """The titles the categories file told the sync to keep."""
+    return [
+        row["title"]
+        for row in await pool.fetch("SELECT title FROM playlists WHERE kept ORDER BY title")
+    ]
+
+
+def print_report(
+    console: Console,
+    settings: Settings,
+    followed: Followed,
+    checks: list[PlaylistCheck],
+    emulator_state: dict[str, Any],
+    kept: list[str],
+    seconds: float,
+) -> None:
+    record = followed.job.record()
+    console.print("YouTube (the emulator) now", style="bold")
+    table = Table()
+    table.add_column("Playlist")
+    table.add_column("Videos", justify="right")
+    table.add_column("Matches its category (same videos, same order)")
+    for check in checks:
+        count = "missing" if check.on_youtube is None else f"{len(check.on_youtube):,}"
+        table.add_row(escape(check.title), count, "yes" if check.matches else "NO")
+    titles = {p["title"]: len(p["items"]) for p in emulator_state["playlists"]}
+    for title in kept:
+        table.add_row(escape(title), f"{titles.get(title, 0):,}", "kept as it was")
+    console.print(table)
+
+    added = record.stage_results.add_videos
+    created = record.stage_results.create_playlists
+    deleted = record.stage_results.delete_playlists
+    skipped = added.skipped if added else 0
+    failed = (
+        (added.failed if added else 0)
+        + (created.failed if created else 0)
+        + (deleted.failed if deleted else 0)
+    )
+    lower_bound = record.preview_data.total_quota_cost if record.preview_data else 0
+    youtube_counted = sum(window["used"] for window in emulator_state["quota"]["windows"])
+    lines = [
+        f"Sync {followed.job.id} {record.stage.value}:"
+        f" {created.created if created else 0} playlists created,"
+        f" {added.added if added else 0:,} videos added,"
+        f" {deleted.deleted if deleted else 0} old playlists deleted (backed up first);"
+        f" the whole demo took {seconds:.0f} s.",
+        f"Skipped {skipped} unavailable videos (deleted or private), {failed} failed.",
+        f"Quota: the sync used {record.quota_used_this_sync:,} units; its writes alone need"
+        f" {lower_bound:,} (the lower bound). YouTube counted {youtube_counted:,} units in all,"
+        " import included.",
+        f"It paused for quota {followed.quota_pauses} times and resumed by itself each time"
+        f" ({settings.quota_reset_text} windows of {settings.youtube_daily_quota:,} units).",
+        f"Web UI: {web_ui_link(settings, followed.job.workflow_id)}",
+    ]
+    for line in lines:
+        console.print(line, markup=False)

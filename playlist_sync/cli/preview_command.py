@@ -1,0 +1,118 @@
+"""`preview [--json]`: what a sync would do now, what it costs, and how long it takes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime
+
+import asyncpg
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from playlist_sync.cli.connections import database
+from playlist_sync.cli.console import stdout_console
+from playlist_sync.config import Settings
+from playlist_sync.models import SyncPreview
+from playlist_sync.planner import build_preview
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    preview = commands.add_parser(
+        "preview",
+        help="show what a sync would do now and what it costs, before anything is written",
+        description="Plans a sync from the imported library and the categories: playlists "
+        "to create, videos to add (unavailable ones are left out, with why), old playlists "
+        "to delete, the quota units it costs, the units left in this quota window and how "
+        "many windows (days) it takes. Writes nothing.",
+    )
+    preview.add_argument(
+        "--json", action="store_true", help="the SyncPreview as JSON (camelCase keys)"
+    )
+    preview.set_defaults(handler=run)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    async with database(settings) as pool:
+        preview = await current_preview(pool, settings)
+        has_categories = await pool.fetchval("SELECT EXISTS (SELECT 1 FROM categories)")
+    if args.json:
+        print(json.dumps(preview.to_json()))
+        return 0
+    console = stdout_console()
+    show_preview(preview, settings, console)
+    if not has_categories:
+        console.print("No categories yet: `starter.py categories apply FILE` adds them.")
+    return 0
+
+
+async def current_preview(pool: asyncpg.Pool, settings: Settings) -> SyncPreview:
+    return await build_preview(
+        pool,
+        daily_quota=settings.youtube_daily_quota,
+        reset=settings.quota_reset,
+        now=datetime.now(UTC),
+    )
+
+
+def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> None:
+    console.print("What a sync would do now", style="bold")
+    stages = Table()
+    stages.add_column("Stage")
+    stages.add_column("Count", justify="right")
+    stages.add_column("Quota units", justify="right")
+    for label, plan in (
+        ("Create playlists", preview.create_playlists),
+        ("Add videos", preview.add_videos),
+        ("Delete old playlists", preview.delete_playlists),
+    ):
+        stages.add_row(label, f"{plan.count:,}", f"{plan.quota_cost:,}")
+    stages.add_section()
+    stages.add_row("Total", "", f"{preview.total_quota_cost:,}", style="bold")
+    console.print(stages)
+
+    window = "day" if settings.quota_reset.seconds is None else "quota window"
+    days = preview.estimated_days
+    console.print(
+        f"Quota left in this window: {preview.quota_remaining_today:,} of"
+        f" {preview.daily_quota_limit:,} units. Estimated: {days} {window}{'s' if days != 1 else ''}"
+        " (the sync sleeps through each reset by itself)."
+    )
+    if preview.total_quota_cost == 0:
+        console.print("Nothing to do: YouTube already matches your categories.")
+
+    if preview.add_videos.by_category:
+        console.print("Videos to add, by category", style="bold")
+        additions = Table()
+        additions.add_column("Category")
+        additions.add_column("Videos", justify="right")
+        for addition in preview.add_videos.by_category:
+            additions.add_row(escape(addition.category_name), f"{addition.video_count:,}")
+        console.print(additions)
+
+    if preview.delete_playlists.playlists:
+        console.print(
+            "Old playlists to delete (backed up first; `restore` brings them back)", style="bold"
+        )
+        deletions = Table()
+        deletions.add_column("Playlist")
+        deletions.add_column("Videos", justify="right")
+        deletions.add_column("YouTube id")
+        for playlist in preview.delete_playlists.playlists:
+            deletions.add_row(
+                escape(playlist.title), f"{playlist.video_count:,}", playlist.youtube_playlist_id
+            )
+        console.print(deletions)
+
+    if preview.unavailable_videos:
+        console.print("Left out: videos YouTube cannot add", style="bold")
+        left_out = Table()
+        left_out.add_column("Category")
+        left_out.add_column("Video")
+        left_out.add_column("Why")
+        for video in preview.unavailable_videos:
+            left_out.add_row(
+                escape(video.category_name), video.youtube_video_id, escape(video.reason)
+            )
+        console.print(left_out)

@@ -1,0 +1,82 @@
+"""`sync [--follow] [--json]`: record the sync job and start the workflow that runs it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from playlist_sync.cli.connections import database
+from playlist_sync.cli.errors import BadInput, ServiceUnavailable
+from playlist_sync.cli.jobs import web_ui_link
+from playlist_sync.cli.status_command import ended_code, watch
+from playlist_sync.cli.worker_presence import worker_listening
+from playlist_sync.config import Settings
+from playlist_sync.sync.job_store import get_job
+from playlist_sync.sync.starting import SyncRefused, start_sync
+from playlist_sync.temporal_client import connect
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    sync = commands.add_parser(
+        "sync",
+        help="start the sync: YouTube's playlists become your categories",
+        description="Records a sync job with the current preview and starts its durable "
+        "workflow, which a running worker (`worker.py`) carries out: backup, create "
+        "playlists, add videos, delete old playlists, sleeping through quota resets. Refused "
+        "(exit 2) while another sync is active.",
+    )
+    sync.add_argument(
+        "--follow", action="store_true", help="then show live progress, as `status --follow`"
+    )
+    sync.add_argument(
+        "--json", action="store_true", help='print {"jobId", "workflowId"} instead of text'
+    )
+    sync.set_defaults(handler=run)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    async with database(settings) as pool:
+        client = await connect(settings)
+        try:
+            job_id, handle = await start_sync(client, pool, settings)
+        except SyncRefused as refusal:
+            raise BadInput(str(refusal)) from None
+        except WorkflowAlreadyStartedError as clash:
+            # Temporal still runs a workflow of that id, from before this database was reset.
+            raise BadInput(
+                f"Temporal already runs a workflow {clash.workflow_id} that this database does"
+                " not know; terminate it in the Web UI, then start the sync again"
+            ) from None
+        except RPCError as failure:
+            raise ServiceUnavailable(f"Temporal refused to start the sync: {failure}") from None
+        if args.json:
+            print(json.dumps({"jobId": job_id, "workflowId": handle.id}), flush=True)
+        else:
+            job = await get_job(pool, job_id)
+            preview = job.record().preview_data if job else None
+            print(f"Started sync {job_id} (workflow {handle.id}).")
+            if preview is not None:
+                print(
+                    f"It creates {preview.create_playlists.count} playlists, adds"
+                    f" {preview.add_videos.count} videos and deletes"
+                    f" {preview.delete_playlists.count} old playlists:"
+                    f" {preview.total_quota_cost:,} units, about {preview.estimated_days}"
+                    " quota window(s)."
+                )
+            print(f"Web UI: {web_ui_link(settings, handle.id)}")
+            if not args.follow:
+                print(f"Follow it: `starter.py status {job_id} --follow`", flush=True)
+        if not await worker_listening(client, settings):
+            print(
+                f"warning: no worker has polled task queue {settings.temporal_task_queue!r} lately;"
+                " the sync starts when one does (`.venv/bin/python worker.py`)",
+                file=sys.stderr,
+            )
+        if args.follow:
+            followed = await watch(pool, client, settings, job_id, json_lines=args.json)
+            return ended_code(followed.job)
+    return 0

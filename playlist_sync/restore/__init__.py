@@ -1,0 +1,1 @@
+"""Restore: recreate, from a backup snapshot, the playlists that are gone from YouTube."""

@@ -1,0 +1,145 @@
+"""`import`, `categories apply` and `preview`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.cli.conftest import CATEGORIES, DELETED, PRIVATE, CliWorld, starter, user_environment
+
+
+async def test_import_twice_changes_nothing_the_second_time(cli_world: CliWorld) -> None:
+    first = await cli_world.run("import")
+    assert first.code == 0, first.err
+    lines = first.out.splitlines()
+    assert lines[0] == "Imported 4 playlists, 33 items, 33 videos (2 unavailable)."
+    assert lines[1] == "New: Recipes, Dinners, Guitar, Watch later"
+
+    counts = "SELECT (SELECT count(*) FROM playlists), (SELECT count(*) FROM playlist_videos)"
+    before = await cli_world.world.pool.fetchrow(counts)
+    again = await cli_world.run("import")
+    assert again.code == 0, again.err
+    assert again.out.splitlines() == [lines[0]]  # nothing new, updated or gone
+    assert await cli_world.world.pool.fetchrow(counts) == before
+
+
+async def test_import_without_a_grant_says_to_authorise(database_url: str, tmp_path: Path) -> None:
+    env = user_environment(
+        DATABASE_URL=database_url,
+        PLAYLIST_SYNC_DATA_DIR=str(tmp_path / "data"),
+        YOUTUBE_API_URL="http://127.0.0.1:9",
+    )
+    ran = await starter(env, "import", cwd=tmp_path)
+    assert ran.code == 2 and len(ran.err_lines) == 1
+    assert ran.err.startswith("error: no YouTube authorisation in ")
+    assert "run `starter.py auth --client-secrets FILE`" in ran.err
+
+
+async def test_categories_apply_reports_what_changed(cli_world: CliWorld) -> None:
+    await cli_world.ready_to_sync()
+    path = cli_world.cwd / "categories.yaml"
+    again = await cli_world.run("categories", "apply", str(path))
+    assert again.code == 0 and again.out.splitlines() == ["Nothing changed."]
+
+    path.write_text(
+        CATEGORIES.replace("from_playlists: [Recipes, Dinners]", "from_playlists: [Recipes]")
+    )
+    changed = await cli_world.run("categories", "apply", str(path))
+    assert changed.code == 0, changed.err
+    assert changed.out.splitlines() == ["~ Cooking: -10 videos"]
+
+
+async def test_a_bad_categories_file_lists_every_problem_and_writes_nothing(
+    cli_world: CliWorld,
+) -> None:
+    await cli_world.ready_to_sync()
+    stored = """SELECT c.name, cv.video_id, cv.position FROM categories c
+                JOIN category_videos cv ON c.id = cv.category_id ORDER BY 1, 3"""
+    before = await cli_world.world.pool.fetch(stored)
+    bad = cli_world.cwd / "bad.yaml"
+    bad.write_text(
+        "categories:\n"
+        "  - name: Cooking\n"
+        "    videos: [nosuchvideo]\n"
+        "  - name: Bad <title>\n"
+        "    from_playlists: [Nope]\n"
+        "keep_playlists: [Watch later]\n"
+    )
+    ran = await cli_world.run("categories", "apply", str(bad))
+    assert ran.code == 2
+    assert ran.err_lines == [
+        f"{bad}:3: categories[0].videos[0]: unknown video id 'nosuchvideo' (not in any imported playlist)",
+        f"{bad}:4: categories[1].name: YouTube refuses titles containing '<' or '>'",
+        f"{bad}:5: categories[1].from_playlists[0]: unknown playlist 'Nope' (no imported playlist has this title or id)",
+        "error: the categories file has 3 problems; nothing was written",
+    ]
+    assert ran.out == ""
+    assert await cli_world.world.pool.fetch(stored) == before
+
+
+async def test_categories_apply_is_refused_while_a_sync_is_active(cli_world: CliWorld) -> None:
+    await cli_world.ready_to_sync()
+    # No worker: the sync stays active (waiting for one) for as long as we look.
+    started = await cli_world.run("sync")
+    assert started.code == 0, started.err
+    assert "warning: no worker has polled task queue" in started.err
+    n = int(re.match(r"Started sync (\d+) ", started.out).group(1))  # type: ignore[union-attr]
+    refused = await cli_world.run("categories", "apply", str(cli_world.cwd / "categories.yaml"))
+    assert refused.code == 2
+    assert refused.err_lines == [
+        f"error: sync {n} is active; apply categories after it ends, or `starter.py cancel {n}` first"
+    ]
+    # A signal with no worker to act on it is sent, and the user is told it waits for one.
+    paused = await cli_world.run("pause")
+    assert paused.code == 0, paused.err
+    assert paused.out.strip() == (
+        f"sent pause to sync {n}; it takes effect when a worker runs the sync"
+        " (is `worker.py` running?)"
+    )
+    # Leave nothing running on the shared Temporal server.
+    assert (await cli_world.run("cancel")).code == 0
+
+
+async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
+    await cli_world.ready_to_sync()
+    table = await cli_world.run("preview")
+    assert table.code == 0, table.err
+    text = table.out
+    for expected in (
+        "Create playlists",
+        "Add videos",
+        "Delete old playlists",
+        "of 10,000 units. Estimated: 1 day",
+        "Old playlists to delete",
+        "Recipes",
+        "Dinners",
+        DELETED,
+        PRIVATE,
+    ):
+        assert expected in text, f"{expected!r} not in:\n{text}"
+    assert "Watch later" not in text  # kept
+    # The import's reads (1 unit a page) come out of this window.
+    assert re.search(r"Quota left in this window: 9,9\d\d of 10,000 units", text)
+
+    as_json = await cli_world.run("preview", "--json")
+    preview = json.loads(as_json.out)
+    assert set(preview) == {
+        "createPlaylists",
+        "addVideos",
+        "deletePlaylists",
+        "totalQuotaCost",
+        "estimatedDays",
+        "dailyQuotaLimit",
+        "unavailableVideos",
+        "quotaRemainingToday",
+    }
+    assert preview["createPlaylists"]["count"] == 2
+    assert preview["addVideos"]["count"] == 28  # 20 + 10 videos, less the 2 unavailable
+    assert {p["title"] for p in preview["deletePlaylists"]["playlists"]} == {
+        "Recipes",
+        "Dinners",
+        "Guitar",
+    }
+    assert preview["totalQuotaCost"] == 50 * (2 + 28 + 3)
+    assert {v["youtubeVideoId"] for v in preview["unavailableVideos"]} == {DELETED, PRIVATE}

@@ -1,0 +1,167 @@
+"""`sync`, `status`, `pause`, `resume` and `cancel`: what a user sees at each step of a sync."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from tests.cli.conftest import CliWorld, cli_world_on, slow_youtube, small_library, start_starter
+
+# SyncJobRecord's keys (the seed's camelCase), plus what `status --json` adds.
+STATUS_KEYS = {
+    "id",
+    "stage",
+    "currentStageProgress",
+    "currentStageTotal",
+    "stageResults",
+    "errors",
+    "quotaUsedThisSync",
+    "pauseReason",
+    "previewData",
+    "startedAt",
+    "completedAt",
+    "lastResumedAt",
+    "backupSnapshotId",
+    "workflowId",
+    "nextResumeAt",
+}
+
+
+@pytest.fixture
+async def quota_starved(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> AsyncIterator[CliWorld]:
+    """Quota windows of 3 s with room for 12 writes: a sync of ~33 writes pauses twice."""
+    async with cli_world_on(
+        dev_server_env.client, database_url, tmp_path, daily_quota=600, quota_reset="every:3s"
+    ) as world:
+        yield world
+
+
+async def test_sync_follow_shows_the_quota_pauses_and_ends_with_the_sync(
+    quota_starved: CliWorld,
+) -> None:
+    cli = quota_starved
+    await cli.ready_to_sync()
+    async with cli.world.worker():
+        ran = await cli.run("sync", "--follow", within=90)
+    assert ran.code == 0, ran.err
+    lines = ran.out.splitlines()
+    n = int(lines[0].split()[2])
+    assert lines[0] == f"Started sync {n} (workflow playlist-sync-{n})."
+    assert (
+        "Web UI: http://" in ran.out
+        and f"/namespaces/default/workflows/playlist-sync-{n}" in ran.out
+    )
+    # Without a terminal, each change is a line: stages, quota pauses with the resume time.
+    assert any("dding videos: " in line for line in lines), ran.out
+    assert any("Paused in" in line and "it goes on by itself at" in line for line in lines), ran.out
+    assert lines[-1] == f"Sync {n} completed."
+
+    job = json.loads((await cli.run("status", "--json")).out)
+    assert set(job) >= STATUS_KEYS
+    assert job["id"] == n and job["stage"] == "completed"
+    assert job["workflowId"] == f"playlist-sync-{n}"
+    assert job["stageResults"]["addVideos"] == {"added": 28, "skipped": 2, "failed": 0}
+
+    # Following a finished sync returns at once (--json: one line per state seen);
+    # signalling it is refused.
+    again, as_json, paused = await asyncio.gather(
+        cli.run("status", str(n), "--follow"),
+        cli.run("status", str(n), "--follow", "--json"),
+        cli.run("pause", str(n)),
+    )
+    assert again.code == 0 and again.out.splitlines()[-1] == f"Sync {n} completed."
+    assert as_json.code == 0 and [json.loads(line) for line in as_json.out.splitlines()] == [job]
+    assert paused.code == 2 and paused.err_lines == [f"error: sync {n} already completed"]
+
+
+async def test_status_without_a_sync(cli_world: CliWorld) -> None:
+    ran = await asyncio.gather(
+        *(
+            cli_world.run(*args)
+            for args in (("status",), ("status", "--follow"), ("pause",), ("status", "7"))
+        )
+    )
+    no_sync = "error: no sync yet: `starter.py sync` starts one\n"
+    assert [(r.code, r.err) for r in ran] == [
+        (2, no_sync),
+        (2, no_sync),
+        (2, no_sync),
+        (2, "error: no sync 7\n"),
+    ]
+
+
+async def test_pause_resume_cancel_say_what_happened(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    seed = small_library(videos_per_playlist=40)
+    async with cli_world_on(dev_server_env.client, database_url, tmp_path, seed=seed) as cli:
+        await cli.ready_to_sync()
+        slow_youtube(cli)
+        async with cli.world.worker():
+            n = await cli.start_sync()
+            second = await cli.run("sync", "--json")
+            assert second.code == 2 and second.out == ""
+            assert second.err_lines == [
+                f"error: sync {n} is still active (workflow playlist-sync-{n});"
+                f" wait for it, or `starter.py cancel {n}`"
+            ]
+
+            paused = await cli.run("pause")
+            assert paused.code == 0, paused.err
+            assert paused.out.strip() == (
+                f"paused sync {n}: the write in flight finishes, then nothing is written until"
+                f" `starter.py resume {n}`"
+            )
+            again, status = await asyncio.gather(cli.run("pause", str(n)), cli.run("status"))
+            assert again.code == 2
+            assert again.err_lines == [
+                f"error: sync {n} is already paused; `starter.py resume {n}` goes on"
+            ]
+            assert f"paused by you; `starter.py resume {n}` goes on" in status.out
+
+            await _interrupted_follow_leaves_the_sync_running(cli, n)
+
+            resumed = await cli.run("resume")
+            assert resumed.code == 0 and resumed.out.strip() == f"resumed sync {n}", resumed
+            not_paused = await cli.run("resume")
+            assert not_paused.code == 2 and not_paused.err_lines == [
+                f"error: sync {n} is not paused"
+            ]
+
+            cancelled = await cli.run("cancel", str(n))
+            assert cancelled.code == 0, cancelled.err
+            assert cancelled.out.startswith(f"cancelled sync {n}: what it did stays on YouTube")
+            refusals = await asyncio.gather(
+                cli.run("cancel", str(n)), cli.run("resume", str(n)), cli.run("pause")
+            )
+            assert [(r.code, r.err_lines) for r in refusals] == [
+                (2, [f"error: sync {n} was already cancelled"]),
+                (2, [f"error: sync {n} was already cancelled"]),
+                (2, [f"error: no active sync (the latest, sync {n}, was already cancelled)"]),
+            ]
+        job = json.loads((await cli.run("status", "--json")).out)
+        assert job["stage"] == "failed" and job["cancelledAt"] is not None
+        follow = await cli.run("status", "--follow")
+        assert follow.code == 1
+        assert follow.err.startswith(f"error: sync {n} was cancelled: cancelled by the user")
+
+
+async def _interrupted_follow_leaves_the_sync_running(cli: CliWorld, n: int) -> None:
+    process = await start_starter(cli.env, "status", "--follow", cwd=cli.cwd)
+    assert process.stdout is not None
+    first = await asyncio.wait_for(process.stdout.readline(), 30)
+    assert first.startswith(f"sync {n}: Paused in".encode()), first
+    process.send_signal(signal.SIGINT)
+    _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 130
+    hint = f"Sync {n} keeps running; follow it again with `starter.py status {n} --follow`."
+    assert hint in err.decode()
+    assert (await cli.world.job(n))["completed_at"] is None

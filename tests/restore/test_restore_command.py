@@ -1,0 +1,101 @@
+"""`starter.py restore`: the cost shown before anything starts, and the contract's exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from playlist_sync.cli.app import main
+from tests.restore.conftest import SMALL_CATEGORIES, as_restored, backed_up, on_youtube, run_sync
+from tests.sync.world import SyncWorld, sync_world
+
+
+class Cli:
+    """`starter.py` in this process, on the world's configuration (in a thread: it runs its
+    own event loop, as it does from the shell)."""
+
+    def __init__(self, world: SyncWorld, capsys: pytest.CaptureFixture[str]) -> None:
+        self.environment = world.environment()
+        self.capsys = capsys
+
+    async def __call__(self, *args: str) -> tuple[int, str, str]:
+        with pytest.MonkeyPatch.context() as env:
+            for name, value in self.environment.items():
+                env.setenv(name, value)
+            self.capsys.readouterr()
+            code = await asyncio.to_thread(main, ["restore", *args])
+            out, err = self.capsys.readouterr()
+        return code, out, err
+
+
+async def test_restore_command_previews_then_starts_and_refuses_clearly(
+    dev_server_env: WorkflowEnvironment,
+    database_url: str,
+    tmp_path: Path,
+    small_seed: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async with sync_world(
+        seed=small_seed, client=dev_server_env.client, database_url=database_url,
+        data_dir=tmp_path / "data",
+    ) as world:  # fmt: skip
+        snapshot_id = await run_sync(world, SMALL_CATEGORIES, tmp_path)
+        restore = Cli(world, capsys)
+
+        for bad, reason in (("abc", "positive number"), ("0", "positive number")):
+            code, out, err = await restore(bad)
+            assert (code, out) == (2, "") and reason in err and err.count("\n") == 1
+        code, out, err = await restore(str(snapshot_id + 1))
+        assert code == 2 and out == ""
+        assert (
+            err
+            == f"error: no backup snapshot {snapshot_id + 1}; the snapshots are: {snapshot_id}\n"
+        )
+
+        # The preview: what is recreated, what is skipped, and the cost, before anything runs.
+        code, out, err = await restore(str(snapshot_id), "--dry-run")
+        assert code == 0, err
+        assert "2 are gone from YouTube" in out and "left alone: 'Gamma'" in out
+        assert "'Alpha'  public" in out and "5 videos (1 unavailable, skipped)" in out
+        assert "'Beta'   unlisted 5 videos" in out
+        assert "skipped in 'Alpha': alp000000002 (video deleted)" in out
+        # 2 playlists x 2 writes + 10 videos = 14 writes of 50 units.
+        assert "4 playlist writes (create, then set the snippet) + 10 video inserts" in out
+        assert "= 700 units, about 1 quota window(s)" in out
+        assert "Dry run" in out
+        assert await world.pool.fetchval("SELECT count(*) FROM restore_jobs") == 0
+
+        # Refused while a sync is active: the sync could delete what the restore makes.
+        sync = await world.pool.fetchval("INSERT INTO sync_jobs DEFAULT VALUES RETURNING id")
+        code, out, err = await restore(str(snapshot_id))
+        assert code == 2 and f"sync {sync} is still active" in err and err.count("\n") == 1
+        await world.pool.execute("UPDATE sync_jobs SET completed_at = now() WHERE id = $1", sync)
+
+        async with world.worker():
+            code, out, err = await restore(str(snapshot_id), "--json", "--follow")
+        assert code == 0, err
+        answer = json.loads(out)
+        assert answer["playlists"] == 2 and answer["items"] == 10 and answer["quotaCost"] == 700
+        assert answer["workflowId"] == f"playlist-restore-{answer['restoreJobId']}"
+        assert answer["stage"] == "completed"
+        assert answer["results"]["itemsAdded"] == 10 and answer["quotaUsed"] == 700
+        backup = await backed_up(world, snapshot_id)
+        now = on_youtube(world)
+        for title in ("Alpha", "Beta"):
+            assert {k: v for k, v in now[title].items() if k != "id"} == as_restored(backup[title])
+
+        # Everything is back: nothing to do, and no job or workflow for it.
+        code, out, err = await restore(str(snapshot_id))
+        assert code == 0, err
+        assert f"Nothing to restore: every playlist of snapshot {snapshot_id} is on YouTube." in out
+        code, out, err = await restore(str(snapshot_id), "--json")
+        assert code == 0 and json.loads(out) == {
+            "restoreJobId": None, "workflowId": None, "playlists": 0, "items": 0,
+            "quotaCost": 0, "unavailableItems": 0, "estimatedWindows": 0,
+        }  # fmt: skip
+        assert await world.pool.fetchval("SELECT count(*) FROM restore_jobs") == 1
