@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -16,6 +17,22 @@ class SeedModel(BaseModel):
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json", by_alias=True)
+
+
+CountsT = TypeVar("CountsT", bound=BaseModel)
+
+
+def latest_counts(known: CountsT, reported: CountsT) -> CountsT:
+    """Merge two readings of counts that only ever grow (added, skipped, failed...).
+
+    Batches running in parallel each read the job's totals from Postgres when they end, but
+    their results can reach the workflow out of order: the larger reading is the newer one.
+    """
+    merged = {
+        name: max(getattr(known, name), getattr(reported, name))
+        for name in type(known).model_fields
+    }
+    return type(known)(**merged)
 
 
 class SyncStage(StrEnum):

@@ -16,7 +16,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.restore_activities import RestoreActivities
-    from playlist_sync.models import PauseReason
+    from playlist_sync.models import PauseReason, latest_counts
     from playlist_sync.restore.models import RestoreError, RestoreJobRecord, RestoreStage
     from playlist_sync.restore.payloads import (
         RECENT_ERRORS_KEPT,
@@ -96,8 +96,8 @@ class PlaylistRestoreWorkflow:
     def _apply(self, outcome: PlaylistOutcome) -> None:
         s = self._state
         s.quota_used = max(s.quota_used, outcome.quota_used)
-        s.results = outcome.totals
-        s.progress = outcome.totals.items_done
+        s.results = latest_counts(s.results, outcome.totals)
+        s.progress = s.results.items_done
         s.recent_errors = (s.recent_errors + outcome.new_errors)[-RECENT_ERRORS_KEPT:]
         s.note_batch(
             done=outcome.done,

@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         PauseReason,
         SyncError,
         SyncStage,
+        latest_counts,
     )
     from playlist_sync.sync.payloads import (
         RECENT_ERRORS_KEPT,
@@ -186,7 +187,8 @@ class PlaylistSyncWorkflow:
     def _count_added(self, outcome: StepOutcome) -> None:
         self._apply(outcome)
         if outcome.job_totals is not None:
-            totals = outcome.job_totals
+            known = self._state.results.add_videos or AddVideosResult()
+            totals = latest_counts(known, outcome.job_totals)
             self._state.results.add_videos = totals
             self._state.progress = totals.added + totals.skipped + totals.failed
 
