@@ -22,6 +22,7 @@ from playlist_sync.db.connection import DatabaseUnavailable, open_pool
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.temporal_client import TemporalUnavailable, connect
 from playlist_sync.youtube.client import youtube_client_from_settings
+from playlist_sync.youtube.rate_limiter import RateLimiter
 from workflows.restore_workflow import PlaylistRestoreWorkflow
 from workflows.sync_workflow import PlaylistSyncWorkflow
 
@@ -31,10 +32,16 @@ WORKFLOWS = [PlaylistSyncWorkflow, PlaylistRestoreWorkflow]
 
 
 async def build_worker(
-    client: Client, pool: asyncpg.Pool, settings: Settings, *, task_queue: str | None = None
+    client: Client,
+    pool: asyncpg.Pool,
+    settings: Settings,
+    *,
+    task_queue: str | None = None,
+    limiter: RateLimiter | None = None,
 ) -> Worker:
-    """The worker, with its activities bound to `pool` and one shared YouTube client."""
-    youtube = await youtube_client_from_settings(settings, pool)
+    """The worker, with its activities bound to `pool` and one shared YouTube client (paced by
+    `limiter`, by default the client's safety cap)."""
+    youtube = await youtube_client_from_settings(settings, pool, limiter=limiter)
 
     async def youtube_for(job_id: int, workflow_now: datetime) -> SyncYouTube:
         return youtube.for_job(job_id, not_before=workflow_now)

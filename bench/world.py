@@ -13,7 +13,6 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ import asyncpg
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.sync_activities import SyncActivities
 from bench.library import BenchLibrary
 from bench.stack import BenchStack
 from playlist_sync.categories.apply import apply_categories
@@ -31,12 +29,10 @@ from playlist_sync.emulator import EmulatorAdmin, EmulatorOptions, RunningEmulat
 from playlist_sync.library.importer import import_library
 from playlist_sync.quota_windows import QuotaReset
 from playlist_sync.sync.starting import start_sync
-from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.client import YouTubeClient, youtube_client_from_settings
 from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
 from playlist_sync.youtube.rate_limiter import RateLimiter
 from worker import build_worker
-from workflows.sync_workflow import PlaylistSyncWorkflow
 
 ROOT = Path(__file__).resolve().parents[1]
 # "Quota to spare": more than any bench spends in one window.
@@ -99,10 +95,9 @@ class BenchWorld:
 
     @asynccontextmanager
     async def worker(self) -> AsyncIterator[Worker]:
-        if self.paced:
-            worker = await build_worker(self.client, self.pool, self.settings)
-        else:
-            worker = await _unpaced_worker(self.client, self.pool, self.settings)
+        # Unpaced: the client's safety cap off, to show what the workflow itself costs.
+        limiter = None if self.paced else RateLimiter(None)
+        worker = await build_worker(self.client, self.pool, self.settings, limiter=limiter)
         async with worker:
             yield worker
 
@@ -129,23 +124,6 @@ class BenchWorld:
 
     def state(self) -> dict[str, Any]:
         return self.admin.state()
-
-
-async def _unpaced_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Worker:
-    """build_worker's sync workflow and activities with the client's pacing (10 writes/s) turned
-    off, to show what the workflow itself costs; everything else as build_worker makes it."""
-    youtube = await youtube_client_from_settings(settings, pool, limiter=RateLimiter(None))
-
-    async def youtube_for(job_id: int, workflow_now: datetime) -> SyncYouTube:
-        return youtube.for_job(job_id, not_before=workflow_now)
-
-    return Worker(
-        client,
-        task_queue=settings.temporal_task_queue,
-        workflows=[PlaylistSyncWorkflow],
-        activities=SyncActivities(pool, youtube_for, youtube.ledger).all(),
-        max_concurrent_activities=32,
-    )
 
 
 @asynccontextmanager

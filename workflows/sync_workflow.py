@@ -178,10 +178,11 @@ class PlaylistSyncWorkflow:
 
     def _count_created(self, outcome: StepOutcome) -> None:
         self._apply(outcome)
-        result = self._state.results.create_playlists or CreatePlaylistsResult()
-        result.created += outcome.done
-        result.failed += outcome.failed
-        self._state.results.create_playlists = result
+        if outcome.create_totals is not None:
+            known = self._state.results.create_playlists or CreatePlaylistsResult()
+            totals = latest_counts(known, outcome.create_totals)
+            self._state.results.create_playlists = totals
+            self._state.progress = totals.created + totals.failed
         self._state.total = self._state.progress + outcome.remaining
 
     def _count_added(self, outcome: StepOutcome) -> None:
@@ -194,10 +195,11 @@ class PlaylistSyncWorkflow:
 
     def _count_deleted(self, outcome: StepOutcome) -> None:
         self._apply(outcome)
-        result = self._state.results.delete_playlists or DeletePlaylistsResult()
-        result.deleted += outcome.done + outcome.skipped
-        result.failed += outcome.failed
-        self._state.results.delete_playlists = result
+        if outcome.delete_totals is not None:
+            known = self._state.results.delete_playlists or DeletePlaylistsResult()
+            totals = latest_counts(known, outcome.delete_totals)
+            self._state.results.delete_playlists = totals
+            self._state.progress = totals.deleted + totals.failed
         self._state.total = self._state.progress + outcome.remaining
 
     def _raise_error(self, entity_type: str, message: str) -> None:

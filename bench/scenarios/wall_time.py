@@ -1,7 +1,7 @@
 """Rows 1-3 without faults: a sync of 10 categories x 100 videos with 50 ms API latency against
 a plain script making the same writes one by one with the same YouTubeClient.
 
-Measured twice: with the client paced as build_worker's is (RateLimiter's default, 10 writes
+Measured twice: with the client paced as build_worker's is (RateLimiter's default safety cap of 100 writes
 per second for the whole worker), and unpaced, which shows what the workflow itself costs.
 """
 

@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 
 from playlist_sync.models import (
     AddVideosResult,
+    CreatePlaylistsResult,
+    DeletePlaylistsResult,
     PauseReason,
     StageResults,
     SyncError,
@@ -77,8 +79,10 @@ class StepOutcome(BaseModel):
     consecutive_failures: int = 0
     new_errors: list[SyncError] = Field(default_factory=list)
     quota_used_by_sync: int = 0
-    # add_videos: the whole job's counts from Postgres, exact even after a crashed attempt.
+    # The whole job's counts for the stage, from Postgres: exact even after a crashed attempt.
     job_totals: AddVideosResult | None = None
+    create_totals: CreatePlaylistsResult | None = None
+    delete_totals: DeletePlaylistsResult | None = None
 
 
 class BackupOutcome(BaseModel):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from playlist_sync.models import SyncError, SyncStage
+from playlist_sync.models import CreatePlaylistsResult, SyncError, SyncStage
 from playlist_sync.planner import categories_to_create
 from playlist_sync.sync.failures import ends_the_step
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
@@ -93,16 +93,30 @@ async def create_category_playlists(
             outcome.new_errors.append(sync_error)
             continue
         await pool.execute(
-            """UPDATE categories SET youtube_playlist_id = $2, playlist_requested_at = NULL
+            """UPDATE categories SET youtube_playlist_id = $2, playlist_requested_at = NULL,
+                                     playlist_created_by_job = $3
                WHERE id = $1""",
             row["id"],
             playlist_id,
+            job_id,
         )
         outcome.done += 1
         heartbeat(outcome.done)
     outcome.remaining = len(await _to_create(pool, job_id))
     outcome.quota_used_by_sync = await quota_used_by_sync(pool, job_id)
+    outcome.create_totals = await creation_totals(pool, job_id)
     return outcome
+
+
+async def creation_totals(pool: asyncpg.Pool, job_id: int) -> CreatePlaylistsResult:
+    row = await pool.fetchrow(
+        """SELECT
+             (SELECT count(*) FROM categories WHERE playlist_created_by_job = $1) AS created,
+             (SELECT count(*) FROM sync_jobs j, jsonb_array_elements(j.errors) e
+              WHERE j.id = $1 AND e->>'entityType' = 'category') AS failed""",
+        job_id,
+    )
+    return CreatePlaylistsResult(created=row["created"], failed=row["failed"])
 
 
 async def _adopt_playlists_made_before(
@@ -116,10 +130,13 @@ async def _adopt_playlists_made_before(
             made.setdefault(int(match.group(2)), playlist.id)
     for row in todo:
         if row["playlist_requested_at"] is not None:
+            adopted = made.get(row["id"])
             await pool.execute(
-                """UPDATE categories SET youtube_playlist_id = $2, playlist_requested_at = NULL
+                """UPDATE categories SET youtube_playlist_id = $2, playlist_requested_at = NULL,
+                                         playlist_created_by_job = $3
                    WHERE id = $1""",
                 row["id"],
-                made.get(row["id"]),
+                adopted,
+                job_id if adopted else None,
             )
     return await _to_create(pool, job_id)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from playlist_sync.models import PlaylistToDelete, SyncError, SyncStage
+from playlist_sync.models import DeletePlaylistsResult, PlaylistToDelete, SyncError, SyncStage
 from playlist_sync.planner import playlists_to_delete
 from playlist_sync.sync.failures import ends_the_step, worth_retrying
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
@@ -77,13 +77,28 @@ async def delete_old_playlists(
         else:
             outcome.done += 1
         await pool.execute(
-            "UPDATE playlists SET deleted_from_youtube_at = now() WHERE id = $1",
+            """UPDATE playlists SET deleted_from_youtube_at = now(), deleted_by_sync_job_id = $2
+               WHERE id = $1""",
             playlist.playlist_id,
+            job_id,
         )
         heartbeat(outcome.done + outcome.skipped)
     outcome.remaining = len((await _to_delete(pool, job_id))[0])
     outcome.quota_used_by_sync = await quota_used_by_sync(pool, job_id)
+    outcome.delete_totals = await deletion_totals(pool, job_id)
     return outcome
+
+
+async def deletion_totals(pool: asyncpg.Pool, job_id: int) -> DeletePlaylistsResult:
+    """Deleted by this job (404s included: gone is what it wanted), and failed: every old
+    playlist it reported instead, whether YouTube refused or it was kept for safety."""
+    row = await pool.fetchrow(
+        f"""SELECT
+              (SELECT count(*) FROM playlists WHERE deleted_by_sync_job_id = $1) AS deleted,
+              (SELECT count(*) FROM ({_REPORTED}) reported) AS failed""",
+        job_id,
+    )
+    return DeletePlaylistsResult(deleted=row["deleted"], failed=row["failed"])
 
 
 async def _delete_with_retries(youtube: SyncYouTube, playlist_id: str, tries: int = 3) -> None:

@@ -80,7 +80,8 @@ async def test_playlist_made_before_a_crash_is_found_not_made_again(
             )
             == made
         )
-        assert (await world.job(job_id))["stage_results"]["createPlaylists"]["created"] == 2
+        # The adopted playlist counts: this sync made it, even if the database never heard.
+        assert (await world.job(job_id))["stage_results"]["createPlaylists"]["created"] == 3
 
 
 async def test_full_playlist_is_reported_not_retried_forever(
