@@ -30,7 +30,7 @@ class QuotaReset:
         if match and int(match.group(1)) > 0:
             return cls(int(match.group(1)))
         raise ValueError(
-            f"QUOTA_RESET must be 'pacific-midnight' or 'every:<N>s' with N > 0, got {text!r}"
+            f"expected 'pacific-midnight' or 'every:<N>s' with N > 0, got {text!r}"
         )
 
     def __str__(self) -> str:

@@ -55,7 +55,10 @@ def options_from(args: argparse.Namespace) -> tuple[int, EmulatorOptions]:
 
     if args.daily_quota <= 0 or args.token_ttl <= 0:
         raise ValueError("--daily-quota and --token-ttl must be positive")
-    reset = QuotaReset.parse(args.quota_reset)
+    try:
+        reset = QuotaReset.parse(args.quota_reset)
+    except ValueError as error:
+        raise ValueError(f"--quota-reset: {error}") from None
     # A SeedError is a ValueError whose message names the file and the problem.
     seed = load_seed_file(args.seed).model_dump() if args.seed else None
     options = EmulatorOptions(args.daily_quota, reset, args.token_ttl, args.any_token, seed)

@@ -42,7 +42,7 @@ async def test_emulator_serves_in_the_foreground_until_ctrl_c(tmp_path: Path) ->
         user_environment(), "emulator", "--port", "1", "--quota-reset", "hourly", cwd=tmp_path
     )
     assert bad.code == 2 and len(bad.err_lines) == 1
-    assert bad.err.startswith("error: QUOTA_RESET must be 'pacific-midnight' or 'every:<N>s'")
+    assert bad.err.startswith("error: --quota-reset: expected 'pacific-midnight' or 'every:<N>s'")
 
 
 async def test_the_demo_sandbox_is_set_up_afresh_each_time(
