@@ -29,9 +29,7 @@ class QuotaReset:
         match = _EVERY.match(text)
         if match and int(match.group(1)) > 0:
             return cls(int(match.group(1)))
-        raise ValueError(
-            f"expected 'pacific-midnight' or 'every:<N>s' with N > 0, got {text!r}"
-        )
+        raise ValueError(f"expected 'pacific-midnight' or 'every:<N>s' with N > 0, got {text!r}")
 
     def __str__(self) -> str:
         return "pacific-midnight" if self.seconds is None else f"every:{self.seconds}s"
