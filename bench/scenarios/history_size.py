@@ -12,7 +12,7 @@ from bench.world import bench_world
 
 async def run(stack: BenchStack, quick: bool) -> list[Row]:
     library = bench_library(*((10, 200) if quick else (40, 500)))
-    # Unpaced: at the client's 10 writes/s this sync alone would take over half an hour, and
+    # Unpaced: at the client's 100 writes/s cap this sync would take minutes longer, and
     # the pacing changes how fast the history grows, not what it holds.
     async with bench_world(stack, library, paced=False) as world:
         sync = await measured_sync(world, library, Faults(), within=1200)

@@ -31,9 +31,7 @@ GROUP BY e.window_start ORDER BY e.window_start
 async def run(stack: BenchStack, quick: bool) -> list[Row]:
     library = bench_library(*((3, 20) if quick else (4, 50)))
     reset = f"every:{WINDOW_SECONDS}s"
-    # Unpaced, so that the quota is what holds the sync back, as with a real day-long window:
-    # at 10 writes/s a 3 s window's 30 writes would end just before the reset, and the
-    # workflow's 1 s minimum sleep would then show up as a late resume.
+    # Unpaced, so that the quota is what holds the sync back, as with a real day-long window.
     async with bench_world(
         stack, library, daily_quota=BUDGET, quota_reset=reset, paced=False
     ) as world:

@@ -39,7 +39,7 @@ async def run(stack: BenchStack, quick: bool) -> list[Row]:
 def _speed_rows(
     sync: MeasuredSync, script: float, library: BenchLibrary, shape: str, paced: bool
 ) -> list[Row]:
-    pacing = "paced at 10 writes/s" if paced else "unpaced"
+    pacing = "paced by the default cap (100 writes/s)" if paced else "unpaced"
     worker = "build_worker as is" if paced else "RateLimiter off"
     reads = sync.spent.sync_calls - sync.spent.sync_writes
     return [
