@@ -11,18 +11,19 @@ from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.sync.playlist_creation import description_for
 from tests.sync.conftest import CATEGORIES, EXPECTED
-from tests.sync.world import library, sync_world, videos
+from tests.sync.world import categorised_world, library, sync_world, videos
 
 
 async def test_worker_killed_mid_add_videos_leaves_youtube_exactly_right(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
-    async with sync_world(
-        seed=seed, client=dev_server_env.client, database_url=database_url,
-        data_dir=tmp_path / "data",
-    ) as world:  # fmt: skip
-        await world.import_library()
-        await world.apply(CATEGORIES, tmp_path)
+    async with categorised_world(
+        dev_server_env.client,
+        database_url,
+        tmp_path,
+        seed=seed,
+        categories=CATEGORIES,
+    ) as world:
         world.admin.set_faults(latency_ms=25)
         log = tmp_path / "worker.log"
         worker = world.worker_process(log)
@@ -56,12 +57,13 @@ async def test_playlist_made_before_a_crash_is_found_not_made_again(
 ) -> None:
     """The crash window of create_playlists: YouTube made the playlist, the database never
     heard. The retry must find it by its marker instead of creating a second one."""
-    async with sync_world(
-        seed=seed, client=dev_server_env.client, database_url=database_url,
-        data_dir=tmp_path / "data",
-    ) as world:  # fmt: skip
-        await world.import_library()
-        await world.apply(CATEGORIES, tmp_path)
+    async with categorised_world(
+        dev_server_env.client,
+        database_url,
+        tmp_path,
+        seed=seed,
+        categories=CATEGORIES,
+    ) as world:
         job_id, handle = await world.start()  # no worker yet: nothing runs
         cooking = await world.pool.fetchval("SELECT id FROM categories WHERE name = 'Cooking'")
         made = await world.youtube.create_youtube_playlist(
@@ -127,12 +129,13 @@ async def test_full_playlist_is_reported_not_retried_forever(
 async def test_long_sync_continues_as_new_and_still_ends_right(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
-    async with sync_world(
-        seed=seed, client=dev_server_env.client, database_url=database_url,
-        data_dir=tmp_path / "data",
-    ) as world:  # fmt: skip
-        await world.import_library()
-        await world.apply(CATEGORIES, tmp_path)
+    async with categorised_world(
+        dev_server_env.client,
+        database_url,
+        tmp_path,
+        seed=seed,
+        categories=CATEGORIES,
+    ) as world:
         async with world.worker():
             # Tiny batches: many activities, so the server (suggesting at 300 events) rolls it over.
             job_id, handle = await world.start(writes_per_batch=1, parallel_playlists=2)

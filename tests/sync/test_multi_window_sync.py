@@ -8,22 +8,21 @@ from typing import Any
 from temporalio.testing import WorkflowEnvironment
 
 from tests.sync.conftest import CATEGORIES, DELETED, EXPECTED, PRIVATE
-from tests.sync.world import record_history, sync_world
+from tests.sync.world import categorised_world, record_history
 
 
 async def test_sync_across_quota_windows_matches_categories(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
-    async with sync_world(
+    async with categorised_world(
+        dev_server_env.client,
+        database_url,
+        tmp_path,
         seed=seed,
-        client=dev_server_env.client,
-        database_url=database_url,
-        data_dir=tmp_path / "data",
+        categories=CATEGORIES,
         daily_quota=1500,
         quota_reset="every:3s",
     ) as world:
-        await world.import_library()
-        await world.apply(CATEGORIES, tmp_path)
         async with world.worker():
             job_id, handle = await world.start()
             result = await handle.result()

@@ -14,23 +14,22 @@ from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.quota_windows import PACIFIC
 from tests.sync.conftest import CATEGORIES, EXPECTED
-from tests.sync.world import sync_world
+from tests.sync.world import categorised_world
 
 
 async def test_sync_sleeps_until_pacific_midnight_between_windows(
     time_skipping_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
-    async with sync_world(
+    async with categorised_world(
+        time_skipping_env.client,
+        database_url,
+        tmp_path,
         seed=seed,
-        client=time_skipping_env.client,
-        database_url=database_url,
-        data_dir=tmp_path / "data",
+        categories=CATEGORIES,
         daily_quota=1500,
         # YouTube's own clock does not skip: give it room, the ledger is what runs out.
         emulator_quota=10_000_000,
     ) as world:
-        await world.import_library()
-        await world.apply(CATEGORIES, tmp_path)
         async with world.worker():
             job_id, handle = await world.start()
             result = await handle.result()

@@ -10,18 +10,19 @@ from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.sync.payloads import SyncProgress
 from tests.sync.conftest import CATEGORIES, EXPECTED
-from tests.sync.world import items_on_youtube, record_history, sync_world
+from tests.sync.world import categorised_world, items_on_youtube, record_history
 
 
 async def test_pause_stops_writes_and_resume_finishes_the_sync(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
-    async with sync_world(
-        seed=seed, client=dev_server_env.client, database_url=database_url,
-        data_dir=tmp_path / "data",
-    ) as world:  # fmt: skip
-        await world.import_library()
-        await world.apply(CATEGORIES, tmp_path)
+    async with categorised_world(
+        dev_server_env.client,
+        database_url,
+        tmp_path,
+        seed=seed,
+        categories=CATEGORIES,
+    ) as world:
         world.admin.set_faults(latency_ms=40)
         async with world.worker():
             job_id, handle = await world.start()
@@ -48,12 +49,13 @@ async def test_pause_stops_writes_and_resume_finishes_the_sync(
 async def test_cancel_during_add_videos_stops_cleanly_and_deletes_nothing(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
-    async with sync_world(
-        seed=seed, client=dev_server_env.client, database_url=database_url,
-        data_dir=tmp_path / "data",
-    ) as world:  # fmt: skip
-        await world.import_library()
-        await world.apply(CATEGORIES, tmp_path)
+    async with categorised_world(
+        dev_server_env.client,
+        database_url,
+        tmp_path,
+        seed=seed,
+        categories=CATEGORIES,
+    ) as world:
         world.admin.set_faults(latency_ms=40)
         async with world.worker():
             job_id, handle = await world.start()
@@ -82,12 +84,15 @@ async def test_cancel_during_add_videos_stops_cleanly_and_deletes_nothing(
 async def test_pause_during_quota_sleep_holds_past_the_reset_until_resume(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
-    async with sync_world(
-        seed=seed, client=dev_server_env.client, database_url=database_url,
-        data_dir=tmp_path / "data", daily_quota=1200, quota_reset="every:3s",
-    ) as world:  # fmt: skip
-        await world.import_library()
-        await world.apply(CATEGORIES, tmp_path)
+    async with categorised_world(
+        dev_server_env.client,
+        database_url,
+        tmp_path,
+        seed=seed,
+        categories=CATEGORIES,
+        daily_quota=1200,
+        quota_reset="every:3s",
+    ) as world:
         async with world.worker():
             job_id, handle = await world.start()
             asleep = await world.wait_for(job_id, "pause_reason = 'quota_exhausted'")
@@ -110,12 +115,15 @@ async def test_resume_during_quota_sleep_shows_the_quota_pause_at_once(
 ) -> None:
     """Paused and resumed while asleep on the quota timer: the row must stop saying
     `user_paused` at once (`status` and `pause` read it), not at the reset hours later."""
-    async with sync_world(
-        seed=seed, client=dev_server_env.client, database_url=database_url,
-        data_dir=tmp_path / "data", daily_quota=3000, quota_reset="every:8s",
-    ) as world:  # fmt: skip
-        await world.import_library()
-        await world.apply(CATEGORIES, tmp_path)
+    async with categorised_world(
+        dev_server_env.client,
+        database_url,
+        tmp_path,
+        seed=seed,
+        categories=CATEGORIES,
+        daily_quota=3000,
+        quota_reset="every:8s",
+    ) as world:
         async with world.worker():
             job_id, handle = await world.start()
             await world.wait_for(job_id, "pause_reason = 'quota_exhausted'")

@@ -226,3 +226,26 @@ async def record_history(handle: WorkflowHandle, name: str) -> None:
     if os.environ.get("PLAYLIST_SYNC_RECORD_HISTORIES") == "1":
         history = await handle.fetch_history()
         (HISTORIES / f"{name}.json").write_text(history.to_json())
+
+
+@asynccontextmanager
+async def categorised_world(
+    env_client: Client,
+    database_url: str,
+    tmp_path: Path,
+    *,
+    seed: dict[str, Any],
+    categories: str,
+    **options: Any,
+) -> AsyncIterator[SyncWorld]:
+    """A world whose library is imported and whose categories are applied: ready to sync."""
+    async with sync_world(
+        seed=seed,
+        client=env_client,
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        **options,
+    ) as world:
+        await world.import_library()
+        await world.apply(categories, tmp_path)
+        yield world
