@@ -22,12 +22,10 @@ from playlist_sync.models import (
     UnavailableVideo,
 )
 from playlist_sync.quota_windows import QuotaReset, window_start, windows_needed
+from playlist_sync.youtube.costs import WRITE_COST
 
 # The planner reads through a pool, or a connection when several reads must agree.
 Database: TypeAlias = asyncpg.Pool | asyncpg.Connection
-
-# Units per write (playlists.insert, playlistItems.insert, playlists.delete).
-WRITE_COST = 50
 
 # A category needs a playlist when it has none yet, or when the one it had is gone from
 # YouTube (the user deleted it): adding to it would only answer playlistNotFound.

@@ -3,6 +3,14 @@ resets. Shared by the sync and restore workflows (workflow code: deterministic, 
 
 The workflow lets the batches in flight land, then asks `open()`; that returns once writes may
 go on (False if the user cancelled meanwhile).
+
+A request is never lost, whenever it arrives. Every wait below mirrors the state to Postgres
+first (an activity), so a person who sees "paused" in the row may answer while that mirror
+still runs: the signal's handler runs during the `await`. So a `resume` acts on the state in its
+handler (it clears the pauses a resume ends), and a `resume` that should wake a quota sleep early
+is counted; the sleep compares the count with the last one it acted on. Nothing is cleared after
+an `await`. (Histories recorded before this, without the `resume-never-lost` marker, replay the
+old flag that was cleared after the mirror.)
 """
 
 from __future__ import annotations
@@ -15,9 +23,15 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from playlist_sync.models import PauseReason
     from playlist_sync.pause_state import PauseState
+    from playlist_sync.youtube.costs import WRITE_COST
 
-# An early `resume` during a quota sleep wakes it only if at least one write fits again.
-_ONE_WRITE = 50
+# The pauses only the user ends, with `resume` (after `auth` for AUTH_REQUIRED).
+_ENDED_BY_RESUME = (
+    PauseReason.USER_PAUSED,
+    PauseReason.AUTH_REQUIRED,
+    PauseReason.ERRORS_COLLECTED,
+)
+_RESUME_NEVER_LOST = "resume-never-lost"
 
 
 class WriteGate:
@@ -33,6 +47,10 @@ class WriteGate:
         self._mirror = mirror
         self._quota_remaining = quota_remaining
         self._continue_as_new = continue_as_new
+        # `resume`s received while writes were held, and how many of them the gate has acted on.
+        self._resumes_received = 0
+        self._resumes_acted_on = 0
+        # Only for histories recorded before the count: the old flag.
         self._resume_requested = False
 
     def writes_allowed(self) -> bool:
@@ -55,15 +73,18 @@ class WriteGate:
         return True
 
     async def _sleep_until_reset(self) -> None:
-        """A durable timer to the quota reset: no retry loop burns quota or CPU meanwhile."""
+        """A durable timer to the quota reset: no retry loop burns quota or CPU meanwhile. An
+        early `resume` wakes it to look at the quota, and it goes on if one write fits."""
         s = self._state
         s.next_resume_at = s.next_resume_at or workflow.now() + timedelta(hours=1)
+        counted = workflow.patched(_RESUME_NEVER_LOST)
         await self._mirror()
         while True:
-            self._resume_requested = False
+            if not counted:
+                self._resume_requested = False
             try:
                 await workflow.wait_condition(
-                    lambda: self._resume_requested or s.cancel_requested,
+                    lambda: self._resume_pending(counted) or s.cancel_requested,
                     # The reset may be a few ms away: a short timer rather than none keeps
                     # the commands the same whichever way the clock falls.
                     timeout=max(s.next_resume_at - workflow.now(), timedelta(milliseconds=50)),
@@ -73,9 +94,14 @@ class WriteGate:
                 break
             if s.cancel_requested:
                 return
-            if await self._quota_remaining() >= _ONE_WRITE:
+            # A resume that arrives while the quota is read asks again: act on it next round.
+            self._resumes_acted_on = self._resumes_received
+            if await self._quota_remaining() >= WRITE_COST:
                 break
-        s.pause_reason = None
+        # The reset (or the quota found) answers every resume so far.
+        self._resumes_acted_on = self._resumes_received
+        if s.pause_reason == PauseReason.QUOTA_EXHAUSTED or not counted:
+            s.pause_reason = None
         s.next_resume_at = None
         s.last_resumed_at = workflow.now()
         if not s.user_paused:
@@ -85,6 +111,21 @@ class WriteGate:
         s = self._state
         if s.user_paused:
             s.pause_reason = PauseReason.USER_PAUSED
+        if not workflow.patched(_RESUME_NEVER_LOST):
+            await self._wait_for_resume_flag()
+            return
+        await self._mirror()
+        await workflow.wait_condition(lambda: not self._held_for_user() or s.cancel_requested)
+        if s.cancel_requested:
+            return
+        self._resumes_acted_on = self._resumes_received
+        s.last_resumed_at = workflow.now()
+        await self._mirror()
+
+    async def _wait_for_resume_flag(self) -> None:
+        """The wait as histories recorded before `resume-never-lost` ran it: the flag is cleared
+        after the mirror, so a resume that arrived during that mirror was lost."""
+        s = self._state
         await self._mirror()
         self._resume_requested = False
         await workflow.wait_condition(lambda: self._resume_requested or s.cancel_requested)
@@ -94,6 +135,15 @@ class WriteGate:
         s.consecutive_failures = 0
         s.last_resumed_at = workflow.now()
         await self._mirror()
+
+    def _held_for_user(self) -> bool:
+        s = self._state
+        return s.user_paused or s.pause_reason in _ENDED_BY_RESUME
+
+    def _resume_pending(self, counted: bool) -> bool:
+        if counted:
+            return self._resumes_received > self._resumes_acted_on
+        return self._resume_requested
 
     # The bodies of the `pause`, `resume` and `cancel` signals.
 
@@ -110,9 +160,15 @@ class WriteGate:
     async def resume(self) -> None:
         s = self._state
         was_paused_by_user = s.user_paused
+        held = not s.writes_allowed()
         s.user_paused = False
-        if s.pause_reason == PauseReason.USER_PAUSED:
+        counted = workflow.patched(_RESUME_NEVER_LOST)
+        if s.pause_reason in (_ENDED_BY_RESUME if counted else (PauseReason.USER_PAUSED,)):
+            # Still asleep until the reset if the quota was spent meanwhile.
             s.pause_reason = PauseReason.QUOTA_EXHAUSTED if s.next_resume_at else None
+        if held and counted:
+            self._resumes_received += 1
+            s.consecutive_failures = 0
         self._resume_requested = True
         # Resumed during a quota sleep, the sync stays asleep but is no longer "paused by the
         # user": say so in Postgres now, not at the reset hours later. (Histories recorded

@@ -14,9 +14,10 @@ from typing import Any, Protocol
 
 import asyncpg
 
-from playlist_sync.planner import WRITE_COST, quota_remaining
+from playlist_sync.planner import quota_remaining
 from playlist_sync.quota_windows import QuotaReset, windows_needed
 from playlist_sync.restore.models import PlaylistToRestore, RestorePlan
+from playlist_sync.youtube.costs import WRITE_COST
 from playlist_sync.youtube.resources import RemotePlaylist
 
 

@@ -24,6 +24,7 @@ from googleapiclient.errors import HttpError
 
 from playlist_sync.config import Settings
 from playlist_sync.youtube import wire
+from playlist_sync.youtube.costs import READ_COST, WRITE_COST
 from playlist_sync.youtube.credentials import CredentialsProvider
 from playlist_sync.youtube.errors import (
     AuthRequired,
@@ -42,8 +43,6 @@ from playlist_sync.youtube.transport import authorized_http, youtube_service
 
 log = logging.getLogger(__name__)
 
-WRITE_COST = 50
-READ_COST = 1
 PAGE_SIZE = 50
 
 # What the network stack and google-auth raise; anything else is a bug and stays untranslated.

@@ -19,7 +19,14 @@ RECORDED = sorted(HISTORIES.glob("*.json"))
 
 def test_histories_were_recorded() -> None:
     names = {path.stem for path in RECORDED}
-    assert {"quota_windows", "pause_resume", "pause_in_quota_sleep", "cancel"} <= names
+    assert {
+        "quota_windows",
+        "pause_resume",
+        "pause_in_quota_sleep",
+        "cancel",
+        "resume_during_auth_mirror",
+        "resume_during_quota_check",
+    } <= names
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=lambda path: path.stem)
