@@ -195,16 +195,20 @@ class PlaylistRestoreWorkflow:
     async def _activity(
         self, activity: Callable[..., Any], arg: Any, *, bookkeeping: bool = False
     ) -> Any:
+        resumes = self._gate.resumes_received
         return await run_step(
             activity,
             arg,
             heartbeat=timedelta(seconds=self._options.heartbeat_seconds),
-            on_needs_user=self._needs_user,
+            on_needs_user=lambda message: self._needs_user(message, resumes),
             bookkeeping=bookkeeping,
         )
 
-    def _needs_user(self, message: str) -> None:
-        """An AuthRequired: pause until the user runs `starter.py auth` and resumes."""
+    def _needs_user(self, message: str, resumes_at_start: int) -> None:
+        """An AuthRequired: pause until the user runs `starter.py auth` and resumes (a step
+        that started before that resume failed on the old grant: the next one tries anew)."""
+        if self._gate.resumed_since(resumes_at_start):
+            return
         self._state.pause_reason = PauseReason.AUTH_REQUIRED
         self._raise_error(message)
 

@@ -304,16 +304,21 @@ class PlaylistSyncWorkflow:
     async def _activity(
         self, activity: Callable[..., Any], arg: Any, *, bookkeeping: bool = False
     ) -> Any:
+        resumes = self._gate.resumes_received
         return await run_step(
             activity,
             arg,
             heartbeat=_HEARTBEAT,
-            on_needs_user=self._needs_user,
+            on_needs_user=lambda message: self._needs_user(message, resumes),
             bookkeeping=bookkeeping,
         )
 
-    def _needs_user(self, message: str) -> None:
-        """An AuthRequired: pause until the user runs `starter.py auth` (which resumes it)."""
+    def _needs_user(self, message: str, resumes_at_start: int) -> None:
+        """An AuthRequired: pause until the user runs `starter.py auth` (which resumes it).
+        A step that started before the user's resume failed on the old grant: the next step
+        tries the new one, rather than pause for a resume that already came."""
+        if self._gate.resumed_since(resumes_at_start):
+            return
         self._state.pause_reason = PauseReason.AUTH_REQUIRED
         self._raise_error("sync", message)
 

@@ -119,7 +119,6 @@ class WriteGate:
         if s.cancel_requested:
             return
         self._resumes_acted_on = self._resumes_received
-        s.last_resumed_at = workflow.now()
         await self._mirror()
 
     async def _wait_for_resume_flag(self) -> None:
@@ -135,6 +134,15 @@ class WriteGate:
         s.consecutive_failures = 0
         s.last_resumed_at = workflow.now()
         await self._mirror()
+
+    @property
+    def resumes_received(self) -> int:
+        return self._resumes_received
+
+    def resumed_since(self, resumes_received: int) -> bool:
+        """Whether a `resume` came after the moment `resumes_received` was read: a step that
+        started before it ran on the state the user has since put right (a new grant)."""
+        return self._resumes_received > resumes_received
 
     def _held_for_user(self) -> bool:
         s = self._state
@@ -169,6 +177,8 @@ class WriteGate:
         if held and counted:
             self._resumes_received += 1
             s.consecutive_failures = 0
+            if s.writes_allowed():
+                s.last_resumed_at = workflow.now()
         self._resume_requested = True
         # Resumed during a quota sleep, the sync stays asleep but is no longer "paused by the
         # user": say so in Postgres now, not at the reset hours later. (Histories recorded

@@ -121,9 +121,14 @@ async def end_leftover_syncs(client: Client) -> int:
     knows them, and the next `playlist-sync-1` must be free to start."""
     ended = 0
     async for execution in client.list_workflows("ExecutionStatus = 'Running'"):
-        await client.get_workflow_handle(execution.id, run_id=execution.run_id).terminate(
-            "left over from an interrupted demo"
-        )
+        handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
+        try:
+            await handle.terminate("left over from an interrupted demo")
+        except RPCError as error:
+            # The list is eventually consistent: it may still show a run that just ended.
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+            continue
         ended += 1
     return ended
 

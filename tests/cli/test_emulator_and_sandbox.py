@@ -8,7 +8,7 @@ import signal
 from pathlib import Path
 
 import asyncpg
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.demo import sandbox
@@ -64,9 +64,23 @@ async def test_the_demo_sandbox_is_set_up_afresh_each_time(
     )
     await sandbox.ensure_namespace(client)
     await sandbox.ensure_namespace(client)
-    await client.start_workflow("PlaylistSync", id="playlist-sync-1", task_queue="nobody-polls")
+    leftover = await client.start_workflow(
+        "PlaylistSync", id="playlist-sync-1", task_queue="nobody-polls"
+    )
+    # Visibility is eventually consistent: a leftover is listed a moment after it started,
+    # as a real one (from a demo interrupted minutes ago) already is.
+    await _until_listed(client, f"WorkflowId = '{leftover.id}' AND ExecutionStatus = 'Running'")
     assert await sandbox.end_leftover_syncs(client) == 1
+    assert (await leftover.describe()).status == WorkflowExecutionStatus.TERMINATED
+    # Listed a moment longer as running, it is not terminated twice.
     assert await sandbox.end_leftover_syncs(client) == 0
+
+
+async def _until_listed(client: Client, query: str) -> None:
+    while True:
+        async for _ in client.list_workflows(query):
+            return
+        await asyncio.sleep(0.05)
 
 
 async def _alive(conn: asyncpg.Connection) -> bool:

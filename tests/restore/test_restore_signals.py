@@ -20,7 +20,7 @@ from tests.restore.conftest import (
     run_sync,
     wait_for_restore,
 )
-from tests.sync.world import items_on_youtube, sync_world
+from tests.sync.world import items_on_youtube, sync_world, writes_landed
 
 
 async def test_pause_resume_cancel_then_restore_again_completes_the_copies(
@@ -44,9 +44,9 @@ async def test_pause_resume_cancel_then_restore_again_completes_the_copies(
             await handle.signal("pause")
             paused = await wait_for_restore(world, first, "pause_reason = 'user_paused'")
             assert paused["stage"] == "paused"
-            await asyncio.sleep(0.3)  # the write in flight lands
+            await writes_landed(handle)
             before = items_on_youtube(world)
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(1.0)  # a window for a write that should not come
             assert items_on_youtube(world) == before, "a write reached YouTube while paused"
             progress = await handle.query("progress", result_type=RestoreJobRecord)
             assert progress.pause_reason == "user_paused" and progress.stage == "paused"

@@ -50,8 +50,17 @@ class ScriptedSync:
     quota checks in turn (then the last one). Every mirror waits in `mirrors` until released,
     or passes at once after `release_all()`."""
 
-    def __init__(self, backups: list[str], quota_left: list[int] | None = None) -> None:
+    def __init__(
+        self,
+        backups: list[str],
+        quota_left: list[int] | None = None,
+        additions: dict[int, list[str]] | None = None,
+    ) -> None:
         self.backups = list(backups)
+        # Per category: "auth" fails on a dead grant, "held auth" too once the test releases
+        # `addition_held`, then (or with no script) the category's videos are all added.
+        self.additions = {category: list(script) for category, script in (additions or {}).items()}
+        self.addition_held = asyncio.Event()
         self.quota_left = list(quota_left or [10_000])
         self.mirrors: asyncio.Queue[HeldMirror] = asyncio.Queue()
         self.quota_checks: asyncio.Queue[HeldMirror] = asyncio.Queue()
@@ -101,11 +110,19 @@ class ScriptedSync:
 
     @activity.defn(name="plan_video_additions")
     async def plan_video_additions(self, request: StageRequest) -> AdditionPlan:
-        return AdditionPlan(category_ids=[], total=0, finished=0, skipped=0)
+        categories = sorted(self.additions)
+        return AdditionPlan(category_ids=categories, total=len(categories), finished=0, skipped=0)
 
     @activity.defn(name="add_videos_to_playlist")
     async def add_videos_to_playlist(self, request: AddVideosRequest) -> StepOutcome:
-        return StepOutcome()
+        script = self.additions.get(request.category_id) or ["ok"]
+        step = script.pop(0) if len(script) > 1 else script[0]
+        self.log.append(f"add {request.category_id} {step}")
+        if step == "held auth":
+            await self.addition_held.wait()
+        if step in ("auth", "held auth"):
+            raise ApplicationError("run `starter.py auth` again", type="AuthRequired")
+        return StepOutcome(done=1)
 
     @activity.defn(name="delete_old_playlists")
     async def delete_old_playlists(self, request: StageRequest) -> StepOutcome:

@@ -128,3 +128,22 @@ async def test_pause_during_the_auth_pause_mirror_holds_after_auth(
         result = await asyncio.wait_for(handle.result(), _FINISHES_WITHIN)
     assert result.stage == SyncStage.COMPLETED
     assert script.log.index("backup ok") > script.log.index("resume sent")
+
+
+async def test_resume_while_a_batch_on_the_old_grant_is_in_flight_is_not_lost(
+    dev_server_env: WorkflowEnvironment,
+) -> None:
+    """One playlist's batch meets the revoked grant, the user runs `auth` and `resume` while
+    another playlist's batch, started on the old grant, is still in flight: that batch's
+    failure comes after the resume and must not pause the sync again."""
+    script = ScriptedSync(backups=["ok"], additions={1: ["auth", "ok"], 2: ["held auth", "ok"]})
+    async with scripted_sync(dev_server_env.client, script) as handle:
+        held = await script.held_mirror(lambda m: m.pause_reason == PauseReason.AUTH_REQUIRED)
+        held.release()
+        script.release_all()
+        await signal_and_wait_until_handled(handle, "resume")
+        script.addition_held.set()
+        result = await asyncio.wait_for(handle.result(), _FINISHES_WITHIN)
+    assert result.stage == SyncStage.COMPLETED
+    assert script.log.count("add 2 held auth") == 1 and "add 2 ok" in script.log
+    assert result.last_resumed_at is not None

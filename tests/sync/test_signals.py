@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.sync.payloads import SyncProgress
 from tests.sync.conftest import CATEGORIES, EXPECTED
-from tests.sync.world import categorised_world, items_on_youtube, record_history
+from tests.sync.world import (
+    categorised_world,
+    items_on_youtube,
+    record_history,
+    writes_landed,
+)
 
 
 async def test_pause_stops_writes_and_resume_finishes_the_sync(
@@ -30,9 +36,9 @@ async def test_pause_stops_writes_and_resume_finishes_the_sync(
             await handle.signal("pause")
             paused = await world.wait_for(job_id, "pause_reason = 'user_paused'")
             assert paused["stage"] == "paused"
-            await asyncio.sleep(0.3)  # the write in flight lands
+            await writes_landed(handle)
             before = items_on_youtube(world)
-            await asyncio.sleep(1.5)
+            await asyncio.sleep(1.5)  # a window for a write that should not come
             assert items_on_youtube(world) == before, "a write reached YouTube while paused"
             progress = await handle.query("progress", result_type=SyncProgress)
             assert progress.pause_reason == "user_paused"
@@ -99,6 +105,7 @@ async def test_pause_during_quota_sleep_holds_past_the_reset_until_resume(
             assert asleep["next_resume_at"] is not None
             await handle.signal("pause")
             await world.wait_for(job_id, "pause_reason = 'user_paused'")
+            await writes_landed(handle)
             before = items_on_youtube(world)
             await asyncio.sleep(4)  # past the reset: quota is back, but the user said pause
             assert items_on_youtube(world) == before
@@ -125,13 +132,18 @@ async def test_resume_during_quota_sleep_shows_the_quota_pause_at_once(
         quota_reset="every:8s",
     ) as world:
         async with world.worker():
+            # From a window's start it runs dry within about a second, and sleeps for the
+            # rest of the window: ample time to pause and resume before the reset.
+            await asyncio.sleep(8 - time.time() % 8 + 0.05)
             job_id, handle = await world.start()
             await world.wait_for(job_id, "pause_reason = 'quota_exhausted'")
             await handle.signal("pause")
-            await world.wait_for(job_id, "pause_reason = 'user_paused'")
+            paused = await world.wait_for(job_id, "pause_reason = 'user_paused'")
             await handle.signal("resume")
-            row = await world.wait_for(job_id, "pause_reason = 'quota_exhausted'", within=2)
-            assert row["next_resume_at"] is not None
+            # At once: before the reset it sleeps until (a row written by the reset would
+            # carry a later next_resume_at, or none).
+            row = await world.wait_for(job_id, "pause_reason = 'quota_exhausted'")
+            assert row["next_resume_at"] == paused["next_resume_at"]
             result = await handle.result()
         assert result.stage == "completed"
         assert world.playlists_by_title() == EXPECTED

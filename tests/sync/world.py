@@ -215,6 +215,26 @@ def items_on_youtube(world: SyncWorld) -> int:
     return sum(len(p["items"]) for p in world.admin.state()["playlists"])
 
 
+# The activities that write to YouTube (the others mirror to Postgres or read the ledger).
+_WRITERS = {
+    "back_up_playlists",
+    "create_category_playlists",
+    "add_videos_to_playlist",
+    "delete_old_playlists",
+    "restore_playlist",
+}
+
+
+async def writes_landed(handle: WorkflowHandle) -> None:
+    """Until no activity that writes to YouTube is in flight. Once a pause has taken effect
+    (the row says so), this is the moment after which nothing may reach YouTube."""
+    while True:
+        pending = (await handle.describe()).raw_description.pending_activities
+        if not any(activity.activity_type.name in _WRITERS for activity in pending):
+            return
+        await asyncio.sleep(0.05)
+
+
 HISTORIES = Path(__file__).parent / "histories"
 
 
