@@ -3,16 +3,28 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup test lint demo bench clean
+.PHONY: setup lock test lint demo bench clean
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions CI tested, each checked against its hash (requirements.lock), then the
+# project itself on top; pyproject.toml keeps compatible ranges for other environments.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("playlist-sync needs Python 3.11+, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
+
+# Refresh the locks after changing pyproject.toml's ranges: versions already locked stay
+# unless the ranges exclude them (`make lock LOCK_FLAGS=--upgrade` takes the newest). uv
+# resolves for every platform and Python 3.11+; pip installs what it wrote.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.11 $(LOCK_FLAGS)
+lock: setup
+	$(BIN)/pip install --quiet 'uv>=0.9,<1'
+	$(UV_COMPILE) --extra test -o requirements.lock
+	$(UV_COMPILE) --constraint requirements.lock -o requirements-runtime.lock
 
 lint: setup
 	$(BIN)/ruff format --check .
