@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 
@@ -15,7 +22,7 @@ class SeedModel(BaseModel):
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
 
 
@@ -77,8 +84,8 @@ class PauseReason(StrEnum):
 class SyncVideoStatus(StrEnum):
     PENDING = "pending"
     COMPLETED = "completed"
-    SKIPPED = "skipped"
     FAILED = "failed"
+    SKIPPED = "skipped"
 
 
 class SyncError(SeedModel):
@@ -89,50 +96,99 @@ class SyncError(SeedModel):
     timestamp: datetime
 
 
-class CreatePlaylistsResult(SeedModel):
-    created: int = 0
+# Before the seed's StageResults, each stage named its successes and the results were keyed in
+# camelCase. Syncs started then still carry that shape (histories, continue-as-new input, rows
+# an older worker writes), so the readers below accept it.
+_OLD_SUCCESS_KEYS = ("created", "added", "deleted")
+_OLD_STAGE_KEYS = {
+    "createPlaylists": SyncStage.CREATE_PLAYLISTS.value,
+    "addVideos": SyncStage.ADD_VIDEOS.value,
+    "deletePlaylists": SyncStage.DELETE_PLAYLISTS.value,
+}
+
+
+class StageCounts(SeedModel):
+    """One stage's entry in the seed's StageResults."""
+
+    succeeded: int = 0
     failed: int = 0
-
-
-class AddVideosResult(SeedModel):
-    added: int = 0
     skipped: int = 0
-    failed: int = 0
+
+    @property
+    def finished(self) -> int:
+        return self.succeeded + self.failed + self.skipped
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_old_shape(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "succeeded" not in data:
+            old = [data[key] for key in _OLD_SUCCESS_KEYS if key in data]
+            if old:
+                data = {k: v for k, v in data.items() if k not in _OLD_SUCCESS_KEYS}
+                data["succeeded"] = old[0]
+        return data
 
 
-class DeletePlaylistsResult(SeedModel):
-    deleted: int = 0
-    failed: int = 0
+class BackupCounts(StageCounts):
+    """backup: succeeded = playlists backed up; the snapshot's figures stand beside."""
 
-
-class BackupResult(SeedModel):
     snapshot_id: int
     playlist_count: int
     video_count: int
 
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_old_backup(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "succeeded" not in data:
+            count = data.get("playlistCount", data.get("playlist_count"))
+            data = {**data, "succeeded": count}
+        return data
 
-class StageResults(SeedModel):
-    backup: BackupResult | None = None
-    create_playlists: CreatePlaylistsResult | None = None
-    add_videos: AddVideosResult | None = None
-    delete_playlists: DeletePlaylistsResult | None = None
+
+class StageResults(BaseModel):
+    """The seed's StageResults: keyed by the SyncStage value, a stage is there once it began."""
+
+    backup: BackupCounts | None = None
+    create_playlists: StageCounts | None = None
+    add_videos: StageCounts | None = None
+    delete_playlists: StageCounts | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_old_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = {_OLD_STAGE_KEYS.get(key, key): value for key, value in data.items()}
+        return data
+
+    @model_serializer(mode="wrap")
+    def _only_begun_stages(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The seed's map has no null entries: a stage not begun has no key.
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+    def of(self, stage: SyncStage) -> StageCounts | None:
+        counts: StageCounts | None = getattr(self, stage.value, None)
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
 
 
-class PlannedPlaylist(SeedModel):
+class PlaylistToCreate(SeedModel):
+    category_name: str
     category_id: int
-    name: str
 
 
 class CategoryAddition(SeedModel):
-    category_id: int
     category_name: str
+    category_id: int
     video_count: int
 
 
 class PlaylistToDelete(SeedModel):
+    playlist_name: str
     playlist_id: int
-    youtube_playlist_id: str
-    title: str
+    youtube_id: str
+    # Beside the seed's keys: what the backup keeps of it.
     video_count: int
 
 
@@ -145,7 +201,7 @@ class UnavailableVideo(SeedModel):
 class CreatePlaylistsPlan(SeedModel):
     count: int
     quota_cost: int
-    categories: list[PlannedPlaylist] = Field(default_factory=list)
+    items: list[PlaylistToCreate] = Field(default_factory=list)
 
 
 class AddVideosPlan(SeedModel):
@@ -157,13 +213,17 @@ class AddVideosPlan(SeedModel):
 class DeletePlaylistsPlan(SeedModel):
     count: int
     quota_cost: int
-    playlists: list[PlaylistToDelete] = Field(default_factory=list)
+    items: list[PlaylistToDelete] = Field(default_factory=list)
 
 
-class SyncPreview(SeedModel):
+class PlannedStages(SeedModel):
     create_playlists: CreatePlaylistsPlan
     add_videos: AddVideosPlan
     delete_playlists: DeletePlaylistsPlan
+
+
+class SyncPreview(SeedModel):
+    stages: PlannedStages
     total_quota_cost: int
     estimated_days: int
     daily_quota_limit: int

@@ -16,7 +16,8 @@ from playlist_sync.models import (
     CategoryAddition,
     CreatePlaylistsPlan,
     DeletePlaylistsPlan,
-    PlannedPlaylist,
+    PlannedStages,
+    PlaylistToCreate,
     PlaylistToDelete,
     SyncPreview,
     UnavailableVideo,
@@ -65,12 +66,12 @@ class VideoToAdd(NamedTuple):
     position: int  # in the category: the order to add them in
 
 
-async def categories_to_create(db: Database) -> list[PlannedPlaylist]:
+async def categories_to_create(db: Database) -> list[PlaylistToCreate]:
     rows = await db.fetch(
-        f"""SELECT c.id AS category_id, c.name FROM categories c
+        f"""SELECT c.name AS category_name, c.id AS category_id FROM categories c
             WHERE {_NEEDS_PLAYLIST} ORDER BY c.position, c.id"""
     )
-    return [PlannedPlaylist(**row) for row in rows]
+    return [PlaylistToCreate(**row) for row in rows]
 
 
 async def videos_to_add(
@@ -102,7 +103,7 @@ async def unavailable_videos(
 async def playlists_to_delete(db: Database) -> list[PlaylistToDelete]:
     """Old playlists: imported, still on YouTube, no category's target and not kept."""
     rows = await db.fetch(
-        """SELECT p.id AS playlist_id, p.youtube_playlist_id, p.title,
+        """SELECT p.title AS playlist_name, p.id AS playlist_id, p.youtube_playlist_id AS youtube_id,
                   (SELECT count(*) FROM playlist_videos pv WHERE pv.playlist_id = p.id)::int
                       AS video_count
            FROM playlists p
@@ -147,22 +148,22 @@ async def build_preview(
             counts[row["category_id"]] = counts.get(row["category_id"], 0) + 1
             names[row["category_id"]] = row["category_name"]
     additions = [
-        CategoryAddition(category_id=category_id, category_name=names[category_id], video_count=n)
+        CategoryAddition(category_name=names[category_id], category_id=category_id, video_count=n)
         for category_id, n in counts.items()
     ]
     add_count = sum(counts.values())
     total = WRITE_COST * (len(to_create) + add_count + len(to_delete))
     return SyncPreview(
-        create_playlists=CreatePlaylistsPlan(
-            count=len(to_create), quota_cost=WRITE_COST * len(to_create), categories=to_create
-        ),
-        add_videos=AddVideosPlan(
-            count=add_count,
-            quota_cost=WRITE_COST * add_count,
-            by_category=additions,
-        ),
-        delete_playlists=DeletePlaylistsPlan(
-            count=len(to_delete), quota_cost=WRITE_COST * len(to_delete), playlists=to_delete
+        stages=PlannedStages(
+            create_playlists=CreatePlaylistsPlan(
+                count=len(to_create), quota_cost=WRITE_COST * len(to_create), items=to_create
+            ),
+            add_videos=AddVideosPlan(
+                count=add_count, quota_cost=WRITE_COST * add_count, by_category=additions
+            ),
+            delete_playlists=DeletePlaylistsPlan(
+                count=len(to_delete), quota_cost=WRITE_COST * len(to_delete), items=to_delete
+            ),
         ),
         total_quota_cost=total,
         estimated_days=windows_needed(total, daily_quota, remaining),

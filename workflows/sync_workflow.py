@@ -17,11 +17,9 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.sync_activities import SyncActivities
     from playlist_sync.models import (
-        AddVideosResult,
-        BackupResult,
-        CreatePlaylistsResult,
-        DeletePlaylistsResult,
+        BackupCounts,
         PauseReason,
+        StageCounts,
         SyncError,
         SyncStage,
         latest_counts,
@@ -98,9 +96,7 @@ class PlaylistSyncWorkflow:
             self._state.results.backup = _backup_result(outcome)
 
     async def _create_playlists(self) -> None:
-        self._state.results.create_playlists = (
-            self._state.results.create_playlists or CreatePlaylistsResult()
-        )
+        self._state.results.create_playlists = self._state.results.create_playlists or StageCounts()
         await self._run_steps(SyncActivities.create_category_playlists, self._count_created)
 
     async def _add_videos(self) -> None:
@@ -111,15 +107,13 @@ class PlaylistSyncWorkflow:
             self._state.categories_pending = plan.category_ids
             self._state.total = plan.total
             self._state.progress = plan.finished
-            self._state.results.add_videos = AddVideosResult(skipped=plan.skipped)
+            self._state.results.add_videos = StageCounts(skipped=plan.skipped)
             self._note_errors(plan.new_errors)
             await self._mirror()
         await self._add_videos_in_parallel()
 
     async def _delete_playlists(self) -> None:
-        self._state.results.delete_playlists = (
-            self._state.results.delete_playlists or DeletePlaylistsResult()
-        )
+        self._state.results.delete_playlists = self._state.results.delete_playlists or StageCounts()
         await self._run_steps(SyncActivities.delete_old_playlists, self._count_deleted)
 
     async def _add_videos_in_parallel(self) -> None:
@@ -179,27 +173,27 @@ class PlaylistSyncWorkflow:
     def _count_created(self, outcome: StepOutcome) -> None:
         self._apply(outcome)
         if outcome.create_totals is not None:
-            known = self._state.results.create_playlists or CreatePlaylistsResult()
+            known = self._state.results.create_playlists or StageCounts()
             totals = latest_counts(known, outcome.create_totals)
             self._state.results.create_playlists = totals
-            self._state.progress = totals.created + totals.failed
+            self._state.progress = totals.finished
         self._state.total = self._state.progress + outcome.remaining
 
     def _count_added(self, outcome: StepOutcome) -> None:
         self._apply(outcome)
         if outcome.job_totals is not None:
-            known = self._state.results.add_videos or AddVideosResult()
+            known = self._state.results.add_videos or StageCounts()
             totals = latest_counts(known, outcome.job_totals)
             self._state.results.add_videos = totals
-            self._state.progress = totals.added + totals.skipped + totals.failed
+            self._state.progress = totals.finished
 
     def _count_deleted(self, outcome: StepOutcome) -> None:
         self._apply(outcome)
         if outcome.delete_totals is not None:
-            known = self._state.results.delete_playlists or DeletePlaylistsResult()
+            known = self._state.results.delete_playlists or StageCounts()
             totals = latest_counts(known, outcome.delete_totals)
             self._state.results.delete_playlists = totals
-            self._state.progress = totals.deleted + totals.failed
+            self._state.progress = totals.finished
         self._state.total = self._state.progress + outcome.remaining
 
     def _raise_error(self, entity_type: str, message: str) -> None:
@@ -342,9 +336,10 @@ class PlaylistSyncWorkflow:
         )
 
 
-def _backup_result(outcome: BackupOutcome) -> BackupResult:
+def _backup_result(outcome: BackupOutcome) -> BackupCounts:
     assert outcome.snapshot_id is not None
-    return BackupResult(
+    return BackupCounts(
+        succeeded=outcome.playlist_count,
         snapshot_id=outcome.snapshot_id,
         playlist_count=outcome.playlist_count,
         video_count=outcome.video_count,

@@ -94,9 +94,9 @@ def print_report(
     youtube_counted = sum(window["used"] for window in emulator_state["quota"]["windows"])
     lines = [
         f"Sync {followed.job.id} {record.stage.value}:"
-        f" {created.created if created else 0} playlists created,"
-        f" {added.added if added else 0:,} videos added,"
-        f" {deleted.deleted if deleted else 0} old playlists deleted (backed up first);"
+        f" {created.succeeded if created else 0} playlists created,"
+        f" {added.succeeded if added else 0:,} videos added,"
+        f" {deleted.succeeded if deleted else 0} old playlists deleted (backed up first);"
         f" the whole demo took {seconds:.0f} s.",
         f"Skipped {skipped} unavailable videos (deleted or private), {failed} failed.",
         f"Quota: the sync used {record.quota_used_this_sync:,} units; its writes alone need"

@@ -153,17 +153,8 @@ def _stage_rows(record: SyncJobRecord, active: bool) -> Iterator[tuple[str, Prog
 
 
 def _finished_count(record: SyncJobRecord, stage: SyncStage) -> int:
-    results = record.stage_results
-    if stage is SyncStage.BACKUP and results.backup:
-        return results.backup.playlist_count
-    if stage is SyncStage.CREATE_PLAYLISTS and results.create_playlists:
-        return results.create_playlists.created + results.create_playlists.failed
-    if stage is SyncStage.ADD_VIDEOS and results.add_videos:
-        a = results.add_videos
-        return a.added + a.skipped + a.failed
-    if stage is SyncStage.DELETE_PLAYLISTS and results.delete_playlists:
-        return results.delete_playlists.deleted + results.delete_playlists.failed
-    return 0
+    counts = record.stage_results.of(stage)
+    return counts.finished if counts else 0
 
 
 def _planned(record: SyncJobRecord) -> dict[SyncStage, int]:
@@ -171,7 +162,7 @@ def _planned(record: SyncJobRecord) -> dict[SyncStage, int]:
     if preview is None:
         return {}
     return {
-        SyncStage.CREATE_PLAYLISTS: preview.create_playlists.count,
-        SyncStage.ADD_VIDEOS: preview.add_videos.count + len(preview.unavailable_videos),
-        SyncStage.DELETE_PLAYLISTS: preview.delete_playlists.count,
+        SyncStage.CREATE_PLAYLISTS: preview.stages.create_playlists.count,
+        SyncStage.ADD_VIDEOS: preview.stages.add_videos.count + len(preview.unavailable_videos),
+        SyncStage.DELETE_PLAYLISTS: preview.stages.delete_playlists.count,
     }

@@ -82,13 +82,13 @@ def results_lines(results: StageResults) -> list[str]:
         )
     if results.create_playlists is not None:
         c = results.create_playlists
-        lines.append(f"playlists created: {c.created:,}, failed: {c.failed:,}")
+        lines.append(f"playlists created: {c.succeeded:,}, failed: {c.failed:,}")
     if results.add_videos is not None:
         a = results.add_videos
-        lines.append(f"videos added: {a.added:,}, skipped: {a.skipped:,}, failed: {a.failed:,}")
+        lines.append(f"videos added: {a.succeeded:,}, skipped: {a.skipped:,}, failed: {a.failed:,}")
     if results.delete_playlists is not None:
         d = results.delete_playlists
-        lines.append(f"old playlists deleted: {d.deleted:,}, failed: {d.failed:,}")
+        lines.append(f"old playlists deleted: {d.succeeded:,}, failed: {d.failed:,}")
     return lines
 
 

@@ -63,9 +63,9 @@ def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> 
     stages.add_column("Count", justify="right")
     stages.add_column("Quota units", justify="right")
     for label, plan in (
-        ("Create playlists", preview.create_playlists),
-        ("Add videos", preview.add_videos),
-        ("Delete old playlists", preview.delete_playlists),
+        ("Create playlists", preview.stages.create_playlists),
+        ("Add videos", preview.stages.add_videos),
+        ("Delete old playlists", preview.stages.delete_playlists),
     ):
         stages.add_row(label, f"{plan.count:,}", f"{plan.quota_cost:,}")
     stages.add_section()
@@ -82,16 +82,16 @@ def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> 
     if preview.total_quota_cost == 0:
         console.print("Nothing to do: YouTube already matches your categories.")
 
-    if preview.add_videos.by_category:
+    if preview.stages.add_videos.by_category:
         console.print("Videos to add, by category", style="bold")
         additions = Table()
         additions.add_column("Category")
         additions.add_column("Videos", justify="right")
-        for addition in preview.add_videos.by_category:
+        for addition in preview.stages.add_videos.by_category:
             additions.add_row(escape(addition.category_name), f"{addition.video_count:,}")
         console.print(additions)
 
-    if preview.delete_playlists.playlists:
+    if preview.stages.delete_playlists.items:
         console.print(
             "Old playlists to delete (backed up first; `restore` brings them back)", style="bold"
         )
@@ -99,9 +99,9 @@ def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> 
         deletions.add_column("Playlist")
         deletions.add_column("Videos", justify="right")
         deletions.add_column("YouTube id")
-        for playlist in preview.delete_playlists.playlists:
+        for playlist in preview.stages.delete_playlists.items:
             deletions.add_row(
-                escape(playlist.title), f"{playlist.video_count:,}", playlist.youtube_playlist_id
+                escape(playlist.playlist_name), f"{playlist.video_count:,}", playlist.youtube_id
             )
         console.print(deletions)
 

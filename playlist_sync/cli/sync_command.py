@@ -61,9 +61,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Started sync {job_id} (workflow {handle.id}).")
             if preview is not None:
                 print(
-                    f"It creates {preview.create_playlists.count} playlists, adds"
-                    f" {preview.add_videos.count} videos and deletes"
-                    f" {preview.delete_playlists.count} old playlists:"
+                    f"It creates {preview.stages.create_playlists.count} playlists, adds"
+                    f" {preview.stages.add_videos.count} videos and deletes"
+                    f" {preview.stages.delete_playlists.count} old playlists:"
                     f" {preview.total_quota_cost:,} units, about {preview.estimated_days}"
                     " quota window(s)."
                 )

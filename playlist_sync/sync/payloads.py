@@ -8,10 +8,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from playlist_sync.models import (
-    AddVideosResult,
-    CreatePlaylistsResult,
-    DeletePlaylistsResult,
     PauseReason,
+    StageCounts,
     StageResults,
     SyncError,
     SyncJobRecord,
@@ -80,9 +78,9 @@ class StepOutcome(BaseModel):
     new_errors: list[SyncError] = Field(default_factory=list)
     quota_used_by_sync: int = 0
     # The whole job's counts for the stage, from Postgres: exact even after a crashed attempt.
-    job_totals: AddVideosResult | None = None
-    create_totals: CreatePlaylistsResult | None = None
-    delete_totals: DeletePlaylistsResult | None = None
+    job_totals: StageCounts | None = None  # add_videos
+    create_totals: StageCounts | None = None
+    delete_totals: StageCounts | None = None
 
 
 class BackupOutcome(BaseModel):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from playlist_sync.models import CreatePlaylistsResult, SyncError, SyncStage
+from playlist_sync.models import StageCounts, SyncError, SyncStage
 from playlist_sync.planner import categories_to_create
 from playlist_sync.sync.failures import ends_the_step
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
@@ -108,7 +108,7 @@ async def create_category_playlists(
     return outcome
 
 
-async def creation_totals(pool: asyncpg.Pool, job_id: int) -> CreatePlaylistsResult:
+async def creation_totals(pool: asyncpg.Pool, job_id: int) -> StageCounts:
     row = await pool.fetchrow(
         """SELECT
              (SELECT count(*) FROM categories WHERE playlist_created_by_job = $1) AS created,
@@ -116,7 +116,7 @@ async def creation_totals(pool: asyncpg.Pool, job_id: int) -> CreatePlaylistsRes
               WHERE j.id = $1 AND e->>'entityType' = 'category') AS failed""",
         job_id,
     )
-    return CreatePlaylistsResult(created=row["created"], failed=row["failed"])
+    return StageCounts(succeeded=row["created"], failed=row["failed"])
 
 
 async def _adopt_playlists_made_before(

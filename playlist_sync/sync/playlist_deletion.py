@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from playlist_sync.models import DeletePlaylistsResult, PlaylistToDelete, SyncError, SyncStage
+from playlist_sync.models import PlaylistToDelete, StageCounts, SyncError, SyncStage
 from playlist_sync.planner import playlists_to_delete
 from playlist_sync.sync.failures import ends_the_step, worth_retrying
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
@@ -37,7 +37,7 @@ async def _to_delete(
     planned = await playlists_to_delete(pool)
     unsafe = {row[0] for row in await pool.fetch(_HOLDING_FAILED_VIDEOS, job_id)}
     reported = {row[0] for row in await pool.fetch(_REPORTED, job_id)}
-    fresh = [p for p in planned if p.youtube_playlist_id not in reported]
+    fresh = [p for p in planned if p.youtube_id not in reported]
     return (
         [p for p in fresh if p.playlist_id not in unsafe],
         [p for p in fresh if p.playlist_id in unsafe],
@@ -62,7 +62,7 @@ async def delete_old_playlists(
             outcome.held = True
             break
         try:
-            await _delete_with_retries(youtube, playlist.youtube_playlist_id)
+            await _delete_with_retries(youtube, playlist.youtube_id)
         except QuotaExceeded as error:
             outcome.quota_exhausted, outcome.next_reset = True, error.next_reset
             break
@@ -89,7 +89,7 @@ async def delete_old_playlists(
     return outcome
 
 
-async def deletion_totals(pool: asyncpg.Pool, job_id: int) -> DeletePlaylistsResult:
+async def deletion_totals(pool: asyncpg.Pool, job_id: int) -> StageCounts:
     """Deleted by this job (404s included: gone is what it wanted), and failed: every old
     playlist it reported instead, whether YouTube refused or it was kept for safety."""
     row = await pool.fetchrow(
@@ -98,7 +98,7 @@ async def deletion_totals(pool: asyncpg.Pool, job_id: int) -> DeletePlaylistsRes
               (SELECT count(*) FROM ({_REPORTED}) reported) AS failed""",
         job_id,
     )
-    return DeletePlaylistsResult(deleted=row["deleted"], failed=row["failed"])
+    return StageCounts(succeeded=row["deleted"], failed=row["failed"])
 
 
 async def _delete_with_retries(youtube: SyncYouTube, playlist_id: str, tries: int = 3) -> None:
@@ -119,8 +119,8 @@ async def _report(
     error = SyncError(
         stage=SyncStage.DELETE_PLAYLISTS,
         entity_type="playlist",
-        entity_id=playlist.youtube_playlist_id,
-        message=f"{playlist.title!r} {message}",
+        entity_id=playlist.youtube_id,
+        message=f"{playlist.playlist_name!r} {message}",
         timestamp=datetime.now(UTC),
     )
     async with pool.acquire() as conn:

@@ -29,9 +29,9 @@ def workflow_id_for(job_id: int) -> str:
 def memo_for(preview: SyncPreview) -> dict[str, int]:
     """The preview's totals, shown on the workflow's page in the Web UI."""
     return {
-        "playlistsToCreate": preview.create_playlists.count,
-        "videosToAdd": preview.add_videos.count,
-        "playlistsToDelete": preview.delete_playlists.count,
+        "playlistsToCreate": preview.stages.create_playlists.count,
+        "videosToAdd": preview.stages.add_videos.count,
+        "playlistsToDelete": preview.stages.delete_playlists.count,
         "totalQuotaCost": preview.total_quota_cost,
         "estimatedDays": preview.estimated_days,
     }

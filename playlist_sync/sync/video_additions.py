@@ -14,7 +14,13 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from playlist_sync.models import AddVideosResult, SyncError, SyncStage
+from playlist_sync.models import (
+    StageCounts,
+    SyncError,
+    SyncStage,
+    SyncVideoOperationRecord,
+    SyncVideoStatus,
+)
 from playlist_sync.planner import missing_videos
 from playlist_sync.sync.failures import ends_the_step, worth_retrying
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
@@ -85,8 +91,8 @@ async def plan_video_additions(pool: asyncpg.Pool, job_id: int) -> AdditionPlan:
         totals = await job_totals(conn, job_id)
     return AdditionPlan(
         category_ids=[row["category_id"] for row in pending],
-        total=totals.added + totals.skipped + totals.failed + await _pending(pool, job_id),
-        finished=totals.added + totals.skipped + totals.failed,
+        total=totals.finished + await _pending(pool, job_id),
+        finished=totals.finished,
         skipped=totals.skipped,
         new_errors=errors,
     )
@@ -105,28 +111,21 @@ async def add_videos_to_playlist(
     outcome = StepOutcome()
     if await _outcome_unknown_or_first_visit(pool, job_id, category_id):
         await _read_back(youtube, pool, job_id, category_id, playlist_id)
-    ops = await pool.fetch(
-        """SELECT id, video_id, youtube_video_id FROM sync_video_operations
-           WHERE sync_job_id = $1 AND category_id = $2 AND status = 'pending'
-           ORDER BY position LIMIT $3""",
-        job_id,
-        category_id,
-        request.max_writes,
-    )
+    ops = await _pending_operations(pool, job_id, category_id, limit=request.max_writes)
     trailing_failures = 0
     for op in ops:
         if await writes_held(pool, job_id):
             outcome.held = True
             break
         await pool.execute(
-            "UPDATE sync_video_operations SET insert_started_at = now() WHERE id = $1", op["id"]
+            "UPDATE sync_video_operations SET insert_started_at = now() WHERE id = $1", op.id
         )
         item_id: str | None
         try:
-            item_id = await youtube.add_video_to_playlist(playlist_id, op["youtube_video_id"])
+            item_id = await youtube.add_video_to_playlist(playlist_id, op.youtube_video_id)
         except QuotaExceeded as error:
             # Refused before it was sent, or refused by YouTube: either way nothing was added.
-            await _forget_attempt(pool, op["id"])
+            await _forget_attempt(pool, op.id)
             outcome.quota_exhausted, outcome.next_reset = True, error.next_reset
             break
         except YouTubeError as error:
@@ -149,7 +148,7 @@ async def add_videos_to_playlist(
             # The lost answer hid a failure: the row is pending again. End the batch rather
             # than insert the next video ahead of it, which would break the category's order.
             break
-        await _complete(pool, job_id, op["id"], item_id)
+        await _complete(pool, job_id, op.id, item_id)
         trailing_failures = 0
         outcome.done += 1
         heartbeat(outcome.done)
@@ -174,19 +173,33 @@ async def _categories_with_playlist(conn: asyncpg.Connection) -> set[int]:
     return {row["id"] for row in rows}
 
 
-async def job_totals(conn: asyncpg.Connection | asyncpg.Pool, job_id: int) -> AddVideosResult:
-    counts = dict(
-        await conn.fetch(
-            """SELECT status, count(*) FROM sync_video_operations
-               WHERE sync_job_id = $1 AND status <> 'pending' GROUP BY status""",
-            job_id,
-        )
+async def job_totals(conn: asyncpg.Connection | asyncpg.Pool, job_id: int) -> StageCounts:
+    rows = await conn.fetch(
+        """SELECT status, count(*) FROM sync_video_operations
+           WHERE sync_job_id = $1 AND status <> 'pending' GROUP BY status""",
+        job_id,
     )
-    return AddVideosResult(
-        added=counts.get("completed", 0),
-        skipped=counts.get("skipped", 0),
-        failed=counts.get("failed", 0),
+    counts = {SyncVideoStatus(status): n for status, n in rows}
+    return StageCounts(
+        succeeded=counts.get(SyncVideoStatus.COMPLETED, 0),
+        skipped=counts.get(SyncVideoStatus.SKIPPED, 0),
+        failed=counts.get(SyncVideoStatus.FAILED, 0),
     )
+
+
+async def _pending_operations(
+    pool: asyncpg.Pool, job_id: int, category_id: int, *, limit: int | None = None
+) -> list[SyncVideoOperationRecord]:
+    """The category's operations still to do, in the category's order."""
+    rows = await pool.fetch(
+        """SELECT * FROM sync_video_operations
+           WHERE sync_job_id = $1 AND category_id = $2 AND status = 'pending'
+           ORDER BY position LIMIT $3""",
+        job_id,
+        category_id,
+        limit,
+    )
+    return [SyncVideoOperationRecord.model_validate(dict(row)) for row in rows]
 
 
 async def _pending(pool: asyncpg.Pool, job_id: int, category_id: int | None = None) -> int:
@@ -231,23 +244,16 @@ async def _read_back(
         category_id,
     )
     present.subtract(row["youtube_video_id"] for row in claimed)
-    pending = await pool.fetch(
-        """SELECT id, youtube_video_id FROM sync_video_operations
-           WHERE sync_job_id = $1 AND category_id = $2 AND status = 'pending'
-           ORDER BY position""",
-        job_id,
-        category_id,
-    )
-    for op in pending:
-        if present[op["youtube_video_id"]] > 0:
-            present[op["youtube_video_id"]] -= 1
-            await _complete(pool, job_id, op["id"], item_ids[op["youtube_video_id"]])
+    for op in await _pending_operations(pool, job_id, category_id):
+        if present[op.youtube_video_id] > 0:
+            present[op.youtube_video_id] -= 1
+            await _complete(pool, job_id, op.id, item_ids[op.youtube_video_id])
         else:
-            await _forget_attempt(pool, op["id"])
+            await _forget_attempt(pool, op.id)
 
 
 async def _look_up_lost_answer(
-    youtube: SyncYouTube, pool: asyncpg.Pool, op: asyncpg.Record, playlist_id: str
+    youtube: SyncYouTube, pool: asyncpg.Pool, op: SyncVideoOperationRecord, playlist_id: str
 ) -> str | None:
     """After a failure that may hide a success: is the video in the playlist now?"""
     for attempt in range(_READ_BACK_TRIES):
@@ -260,15 +266,14 @@ async def _look_up_lost_answer(
             continue
         claimed = await pool.fetch(
             """SELECT youtube_item_id FROM sync_video_operations
-               WHERE category_id = (SELECT category_id FROM sync_video_operations WHERE id = $1)
-                 AND youtube_item_id IS NOT NULL""",
-            op["id"],
+               WHERE category_id = $1 AND youtube_item_id IS NOT NULL""",
+            op.category_id,
         )
         taken = {row["youtube_item_id"] for row in claimed}
         for item in items:
-            if item.video_id == op["youtube_video_id"] and item.id not in taken:
+            if item.video_id == op.youtube_video_id and item.id not in taken:
                 return item.id
-        await _forget_attempt(pool, op["id"])
+        await _forget_attempt(pool, op.id)
         return None
     return None
 
@@ -295,13 +300,13 @@ async def _forget_attempt(pool: asyncpg.Pool, op_id: int) -> None:
 
 
 async def _end_operation(
-    pool: asyncpg.Pool, job_id: int, op: asyncpg.Record, error: YouTubeError
+    pool: asyncpg.Pool, job_id: int, op: SyncVideoOperationRecord, error: YouTubeError
 ) -> SyncError:
-    status = "skipped" if _is_skip(error) else "failed"
+    status = SyncVideoStatus.SKIPPED if _is_skip(error) else SyncVideoStatus.FAILED
     sync_error = SyncError(
         stage=SyncStage.ADD_VIDEOS,
         entity_type="video",
-        entity_id=op["youtube_video_id"],
+        entity_id=op.youtube_video_id,
         message=f"{status}: {error.message}",
         timestamp=datetime.now(UTC),
     )
@@ -310,8 +315,8 @@ async def _end_operation(
             """UPDATE sync_video_operations
                SET status = $2, error_message = $3, completed_at = now(), insert_started_at = NULL
                WHERE id = $1""",
-            op["id"],
-            status,
+            op.id,
+            status.value,
             error.message,
         )
         await conn.execute(

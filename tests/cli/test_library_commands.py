@@ -125,18 +125,17 @@ async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
     as_json = await cli_world.run("preview", "--json")
     preview = json.loads(as_json.out)
     assert set(preview) == {
-        "createPlaylists",
-        "addVideos",
-        "deletePlaylists",
+        "stages",
         "totalQuotaCost",
         "estimatedDays",
         "dailyQuotaLimit",
         "unavailableVideos",
         "quotaRemainingToday",
     }
-    assert preview["createPlaylists"]["count"] == 2
-    assert preview["addVideos"]["count"] == 28  # 20 + 10 videos, less the 2 unavailable
-    assert {p["title"] for p in preview["deletePlaylists"]["playlists"]} == {
+    stages = preview["stages"]
+    assert stages["createPlaylists"]["count"] == 2
+    assert stages["addVideos"]["count"] == 28  # 20 + 10 videos, less the 2 unavailable
+    assert {p["playlistName"] for p in stages["deletePlaylists"]["items"]} == {
         "Recipes",
         "Dinners",
         "Guitar",

@@ -68,7 +68,7 @@ async def test_sync_follow_shows_the_quota_pauses_and_ends_with_the_sync(
     assert set(job) >= STATUS_KEYS
     assert job["id"] == n and job["stage"] == "completed"
     assert job["workflowId"] == f"playlist-sync-{n}"
-    assert job["stageResults"]["addVideos"] == {"added": 28, "skipped": 2, "failed": 0}
+    assert job["stageResults"]["add_videos"] == {"succeeded": 28, "failed": 0, "skipped": 2}
 
     # Following a finished sync returns at once (--json: one line per state seen);
     # signalling it is refused.

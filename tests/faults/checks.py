@@ -27,12 +27,13 @@ def assert_report_matches(job: asyncpg.Record) -> None:
     and the private one skipped, the 3 playlists made and the 4 old ones deleted."""
     results = job["stage_results"]
     reported = {
-        stage: results.get(stage) for stage in ("createPlaylists", "addVideos", "deletePlaylists")
+        stage: results.get(stage)
+        for stage in ("create_playlists", "add_videos", "delete_playlists")
     }
     assert reported == {
-        "createPlaylists": {"created": 3, "failed": 0},
-        "addVideos": {"added": ADDED, "skipped": 2, "failed": 0},
-        "deletePlaylists": {"deleted": 4, "failed": 0},
+        "create_playlists": {"succeeded": 3, "failed": 0, "skipped": 0},
+        "add_videos": {"succeeded": ADDED, "failed": 0, "skipped": 2},
+        "delete_playlists": {"succeeded": 4, "failed": 0, "skipped": 0},
     }
 
 

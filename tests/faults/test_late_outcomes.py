@@ -16,7 +16,7 @@ from temporalio import activity
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from playlist_sync.models import AddVideosResult
+from playlist_sync.models import StageCounts
 from playlist_sync.sync.payloads import (
     AdditionPlan,
     AddVideosRequest,
@@ -60,8 +60,8 @@ class LateFirstBatch:
     async def add(self, request: AddVideosRequest) -> StepOutcome:
         if request.category_id == 1:
             await asyncio.sleep(1)  # held up on its way back
-            return StepOutcome(done=50, job_totals=AddVideosResult(added=50))
-        return StepOutcome(done=31, job_totals=AddVideosResult(added=81))
+            return StepOutcome(done=50, job_totals=StageCounts(succeeded=50))
+        return StepOutcome(done=31, job_totals=StageCounts(succeeded=81))
 
     @activity.defn(name="delete_old_playlists")
     async def delete(self, request: StageRequest) -> StepOutcome:
@@ -94,6 +94,6 @@ async def test_a_batch_answer_delivered_late_does_not_roll_the_report_back(
             result_type=SyncProgress,
         )
     assert result.stage == "completed"
-    assert result.stage_results.add_videos == AddVideosResult(added=81)
+    assert result.stage_results.add_videos == StageCounts(succeeded=81)
     last_in_add_videos = [m for m in played.mirrored if m.results.add_videos is not None][-1]
-    assert last_in_add_videos.results.add_videos == AddVideosResult(added=81)
+    assert last_in_add_videos.results.add_videos == StageCounts(succeeded=81)

@@ -9,11 +9,13 @@ import asyncpg
 from playlist_sync.db.migrations import migrate
 from playlist_sync.models import (
     AddVideosPlan,
-    AddVideosResult,
     CategoryAddition,
     CreatePlaylistsPlan,
     DeletePlaylistsPlan,
     PauseReason,
+    PlannedStages,
+    PlaylistToCreate,
+    StageCounts,
     StageResults,
     SyncError,
     SyncJobRecord,
@@ -73,18 +75,26 @@ async def test_only_one_active_sync_at_a_time(db_pool: asyncpg.Pool) -> None:
 async def test_seed_types_round_trip_through_jsonb_with_seed_keys(db_pool: asyncpg.Pool) -> None:
     now = datetime.now(UTC)
     preview = SyncPreview(
-        create_playlists=CreatePlaylistsPlan(count=1, quota_cost=50),
-        add_videos=AddVideosPlan(
-            count=2,
-            quota_cost=100,
-            by_category=[CategoryAddition(category_id=1, category_name="Cooking", video_count=2)],
+        stages=PlannedStages(
+            create_playlists=CreatePlaylistsPlan(
+                count=1,
+                quota_cost=50,
+                items=[PlaylistToCreate(category_name="Cooking", category_id=1)],
+            ),
+            add_videos=AddVideosPlan(
+                count=2,
+                quota_cost=100,
+                by_category=[
+                    CategoryAddition(category_name="Cooking", category_id=1, video_count=2)
+                ],
+            ),
+            delete_playlists=DeletePlaylistsPlan(count=0, quota_cost=0),
         ),
-        delete_playlists=DeletePlaylistsPlan(count=0, quota_cost=0),
         total_quota_cost=150,
         estimated_days=1,
         daily_quota_limit=10_000,
     )
-    results = StageResults(add_videos=AddVideosResult(added=2, skipped=1))
+    results = StageResults(add_videos=StageCounts(succeeded=2, skipped=1))
     error = SyncError(
         stage=SyncStage.ADD_VIDEOS, entity_type="video", entity_id="abc", message="gone",
         timestamp=now,
@@ -99,17 +109,19 @@ async def test_seed_types_round_trip_through_jsonb_with_seed_keys(db_pool: async
         PauseReason.QUOTA_EXHAUSTED.value,
     )
     stored = row["preview_data"]
-    assert {"createPlaylists", "addVideos", "deletePlaylists", "totalQuotaCost"} <= set(stored)
-    assert {"estimatedDays", "dailyQuotaLimit"} <= set(stored)
-    assert stored["addVideos"]["byCategory"][0] == {
-        "categoryId": 1, "categoryName": "Cooking", "videoCount": 2,
+    assert {"stages", "totalQuotaCost", "estimatedDays", "dailyQuotaLimit"} <= set(stored)
+    assert stored["stages"]["createPlaylists"]["items"] == [
+        {"categoryName": "Cooking", "categoryId": 1}
+    ]
+    assert stored["stages"]["addVideos"]["byCategory"][0] == {
+        "categoryName": "Cooking", "categoryId": 1, "videoCount": 2,
     }  # fmt: skip
-    assert stored["createPlaylists"]["quotaCost"] == 50
+    assert stored["stages"]["createPlaylists"]["quotaCost"] == 50
     assert row["errors"][0]["entityType"] == "video"
-    record = SyncJobRecord.model_validate(
-        {**dict(row), "stage_results": row["stage_results"], "preview_data": stored}
-    )
+    # Stages not begun have no key, as in the seed's map.
+    assert row["stage_results"] == {"add_videos": {"succeeded": 2, "failed": 0, "skipped": 1}}
+    record = SyncJobRecord.model_validate(dict(row))
     assert record.preview_data == preview
     assert record.stage_results == results
     assert record.errors == [error]
-    assert record.to_json()["stageResults"]["addVideos"] == {"added": 2, "skipped": 1, "failed": 0}
+    assert record.to_json()["stageResults"] == row["stage_results"]

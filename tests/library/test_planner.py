@@ -75,27 +75,28 @@ keep_playlists: [Watch again]
     data = preview.to_json()
 
     cooking = await db_pool.fetchval("SELECT id FROM categories WHERE name = 'Cooking'")
-    assert data["createPlaylists"] == {
+    stages = data["stages"]
+    assert stages["createPlaylists"] == {
         "count": 1,
         "quotaCost": 50,
-        "categories": [{"categoryId": cooking, "name": "Cooking"}],
+        "items": [{"categoryName": "Cooking", "categoryId": cooking}],
     }
-    assert data["addVideos"] == {
+    assert stages["addVideos"] == {
         "count": 3,
         "quotaCost": 150,
         "byCategory": [
-            {"categoryId": cooking, "categoryName": "Cooking", "videoCount": 2},
-            {"categoryId": tunes, "categoryName": "Tunes", "videoCount": 1},
+            {"categoryName": "Cooking", "categoryId": cooking, "videoCount": 2},
+            {"categoryName": "Tunes", "categoryId": tunes, "videoCount": 1},
         ],
     }
     # Not Music (Tunes' target), not Watch again (kept), not Ancient (already gone).
-    old = data["deletePlaylists"]
+    old = stages["deletePlaylists"]
     assert (old["count"], old["quotaCost"]) == (2, 100)
-    assert [(p["title"], p["youtubePlaylistId"], p["videoCount"]) for p in old["playlists"]] == [
+    assert [(p["playlistName"], p["youtubeId"], p["videoCount"]) for p in old["items"]] == [
         ("Old stuff", "PL4", 3),
         ("Recipes", "PL1", 3),
     ]
-    assert set(old["playlists"][0]) == {"playlistId", "youtubePlaylistId", "title", "videoCount"}
+    assert set(old["items"][0]) == {"playlistName", "playlistId", "youtubeId", "videoCount"}
     assert data["unavailableVideos"] == [
         {"categoryName": "Cooking", "youtubeVideoId": "c", "reason": "deleted"},
         {"categoryName": "Tunes", "youtubeVideoId": "p", "reason": "private"},
@@ -106,11 +107,14 @@ keep_playlists: [Watch again]
     assert data["estimatedDays"] == 1
 
     # The sync's stages read the same plan.
-    assert [p.name for p in await categories_to_create(db_pool)] == ["Cooking"]
+    assert [p.category_name for p in await categories_to_create(db_pool)] == ["Cooking"]
     assert await videos_to_add(db_pool, tunes) == [
         VideoToAdd(await _video_id(db_pool, "e"), "e", 1)
     ]
-    assert [p.title for p in await playlists_to_delete(db_pool)] == ["Old stuff", "Recipes"]
+    assert [p.playlist_name for p in await playlists_to_delete(db_pool)] == [
+        "Old stuff",
+        "Recipes",
+    ]
 
 
 async def _video_id(pool: asyncpg.Pool, youtube_video_id: str) -> int:
@@ -158,9 +162,7 @@ async def test_nothing_to_do_costs_nothing(db_pool: asyncpg.Pool) -> None:
     )
     assert (preview.total_quota_cost, preview.estimated_days) == (0, 0)
     assert set(preview.to_json()) == {
-        "createPlaylists",
-        "addVideos",
-        "deletePlaylists",
+        "stages",
         "totalQuotaCost",
         "estimatedDays",
         "dailyQuotaLimit",
@@ -212,8 +214,8 @@ keep_playlists: [Source]
     preview = await build_preview(
         db_pool, daily_quota=10_000, reset=PACIFIC, now=NOW, sync_job_id=job
     )
-    assert preview.add_videos.count == 2
-    assert preview.create_playlists.count == 0
+    assert preview.stages.add_videos.count == 2
+    assert preview.stages.create_playlists.count == 0
 
 
 async def test_a_category_whose_playlist_is_gone_gets_a_new_one(
@@ -229,6 +231,6 @@ async def test_a_category_whose_playlist_is_gone_gets_a_new_one(
     await library.playlist("PLmine", "Mine", ["a", "b"], gone=True)  # the user deleted it
 
     preview = await build_preview(db_pool, daily_quota=10_000, reset=PACIFIC, now=NOW)
-    assert [p.category_id for p in preview.create_playlists.categories] == [mine]
-    assert preview.add_videos.count == 2
-    assert preview.delete_playlists.count == 0
+    assert [p.category_id for p in preview.stages.create_playlists.items] == [mine]
+    assert preview.stages.add_videos.count == 2
+    assert preview.stages.delete_playlists.count == 0

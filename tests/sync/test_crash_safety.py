@@ -83,7 +83,7 @@ async def test_playlist_made_before_a_crash_is_found_not_made_again(
             == made
         )
         # The adopted playlist counts: this sync made it, even if the database never heard.
-        assert (await world.job(job_id))["stage_results"]["createPlaylists"]["created"] == 3
+        assert (await world.job(job_id))["stage_results"]["create_playlists"]["succeeded"] == 3
 
 
 async def test_full_playlist_is_reported_not_retried_forever(
@@ -110,7 +110,7 @@ async def test_full_playlist_is_reported_not_retried_forever(
             result = await handle.result()
         assert result.stage == "completed"
         job = await world.job(job_id)
-        assert job["stage_results"]["addVideos"] == {"added": 2, "skipped": 0, "failed": 3}
+        assert job["stage_results"]["add_videos"] == {"succeeded": 2, "failed": 3, "skipped": 0}
         full = [
             e
             for e in job["errors"]
@@ -146,6 +146,6 @@ async def test_long_sync_continues_as_new_and_still_ends_right(
             latest.run_id != handle.result_run_id or latest.run_id != handle.first_execution_run_id
         )
         assert world.playlists_by_title() == EXPECTED
-        assert (await world.job(job_id))["stage_results"]["addVideos"]["added"] == sum(
+        assert (await world.job(job_id))["stage_results"]["add_videos"]["succeeded"] == sum(
             len(v) for t, v in EXPECTED.items() if t != "Keep me"
         )

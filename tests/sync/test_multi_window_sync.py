@@ -42,9 +42,9 @@ async def test_sync_across_quota_windows_matches_categories(
         assert windows >= 3
         added = sum(len(v) for title, v in EXPECTED.items() if title != "Keep me")
         results = job["stage_results"]
-        assert results["addVideos"] == {"added": added, "skipped": 2, "failed": 0}
-        assert results["createPlaylists"]["created"] == 3
-        assert results["deletePlaylists"]["deleted"] == 4
+        assert results["add_videos"] == {"succeeded": added, "failed": 0, "skipped": 2}
+        assert results["create_playlists"]["succeeded"] == 3
+        assert results["delete_playlists"]["succeeded"] == 4
         skipped = {e["entityId"] for e in job["errors"] if e["stage"] == "add_videos"}
         assert skipped == {DELETED, PRIVATE}
 
