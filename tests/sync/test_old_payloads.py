@@ -18,7 +18,11 @@ from playlist_sync.sync.payloads import StepOutcome, SyncInput, SyncProgress
 from playlist_sync.temporal_client import data_converter
 from tests.sync.world import HISTORIES
 
-RECORDED = sorted(HISTORIES.glob("*.json"))
+# Real syncs recorded before issue 9 (the others are newer, or scripted without batches).
+RECORDED = [
+    HISTORIES / f"{name}.json"
+    for name in ("cancel", "pause_in_quota_sleep", "pause_resume", "quota_windows")
+]
 
 
 def _decode(payload: Payload, type_: type) -> Any:
