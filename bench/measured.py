@@ -25,6 +25,11 @@ class Faults:
     latency_ms: int = 0
     error_rate: float = 0.0
     timeout_rate: float = 0.0
+    # YouTube's answers you cannot trust (the emulator's knobs of the same names).
+    ambiguous_rate: float = 0.0
+    list_lag_ms: int = 0
+    slow_write_rate: float = 0.0
+    slow_write_ms: int = 0
 
 
 async def measured_sync(
@@ -38,11 +43,19 @@ async def measured_sync(
         latency_ms=faults.latency_ms,
         error_rate=faults.error_rate,
         timeout_rate=faults.timeout_rate,
+        ambiguous_rate=faults.ambiguous_rate,
+        list_lag_ms=faults.list_lag_ms,
+        slow_write_rate=faults.slow_write_rate,
+        slow_write_ms=faults.slow_write_ms,
         seed=7,
     )
     async with world.worker():
         run = await world.sync(within)
-    world.admin.set_faults(latency_ms=0, error_rate=0, timeout_rate=0)
+    # Off again, so that what is read back below is YouTube as it is, not as it was.
+    world.admin.set_faults(
+        latency_ms=0, error_rate=0, timeout_rate=0, ambiguous_rate=0, list_lag_ms=0,
+        slow_write_rate=0,
+    )  # fmt: skip
     return MeasuredSync(
         run=run,
         history=await history_of(world.client, run.workflow_id, run.first_run_id),

@@ -134,8 +134,12 @@ async def bench_world(
     daily_quota: int = PLENTY,
     quota_reset: str = "pacific-midnight",
     paced: bool = True,
+    playlist_creates_per_window: int | None = 10,
 ) -> AsyncIterator[BenchWorld]:
-    """A world whose emulator is freshly seeded with `library`; nothing imported yet."""
+    """A world whose emulator is freshly seeded with `library`; nothing imported yet.
+
+    YouTube lets a channel make about 10 playlists a day: a bench that makes more in one
+    window must say so (None: no limit), or its sync would meet the 429."""
     options = EmulatorOptions(
         daily_quota=daily_quota,
         quota_reset=QuotaReset.parse(quota_reset),
@@ -143,6 +147,7 @@ async def bench_world(
     )
     data_dir = stack.scratch("world")
     with RunningEmulator(options) as emulator:
+        emulator.admin.set_faults(playlist_creates_per_window=playlist_creates_per_window)
         secrets = data_dir / "client_secrets.json"
         secrets.write_text(json.dumps(emulator.admin.client_secrets()))
         await asyncio.to_thread(

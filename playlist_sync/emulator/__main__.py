@@ -38,6 +38,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds an issued access token stays valid (default: 3600)",
     )
     parser.add_argument(
+        "--refresh-token-ttl",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help="refresh tokens expire after SECONDS, as for apps in Google's testing status "
+        "(default: never)",
+    )
+    parser.add_argument(
         "--any-token",
         action="store_true",
         help="accept any bearer token, not only the ones this emulator issued",
@@ -55,13 +63,17 @@ def options_from(args: argparse.Namespace) -> tuple[int, EmulatorOptions]:
 
     if args.daily_quota <= 0 or args.token_ttl <= 0:
         raise ValueError("--daily-quota and --token-ttl must be positive")
+    if args.refresh_token_ttl is not None and args.refresh_token_ttl <= 0:
+        raise ValueError("--refresh-token-ttl must be positive")
     try:
         reset = QuotaReset.parse(args.quota_reset)
     except ValueError as error:
         raise ValueError(f"--quota-reset: {error}") from None
     # A SeedError is a ValueError whose message names the file and the problem.
     seed = load_seed_file(args.seed).model_dump() if args.seed else None
-    options = EmulatorOptions(args.daily_quota, reset, args.token_ttl, args.any_token, seed)
+    options = EmulatorOptions(
+        args.daily_quota, reset, args.token_ttl, args.any_token, seed, args.refresh_token_ttl
+    )
     return args.port, options
 
 

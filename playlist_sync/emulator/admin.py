@@ -52,7 +52,7 @@ async def post_faults(request: web.Request) -> web.Response:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         return _refusal(f"invalid faults: {where}: {first['msg']}")
-    state.faults.update(patch)
+    state.set_faults(patch)
     return web.json_response(state.faults.snapshot())
 
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from enum import Enum
 from typing import Any
+
+
+class Unchanged(Enum):
+    """`set_faults(playlist_creates_per_window=...)` left out: None there means "no limit"."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED
 
 
 class EmulatorAdminError(RuntimeError):
@@ -29,17 +39,28 @@ class EmulatorAdmin:
         error_rate: float | None = None,
         latency_ms: int | None = None,
         timeout_rate: float | None = None,
+        ambiguous_rate: float | None = None,
+        list_lag_ms: int | None = None,
+        slow_write_rate: float | None = None,
+        slow_write_ms: int | None = None,
+        playlist_creates_per_window: int | Unchanged | None = UNCHANGED,
         seed: int | None = None,
     ) -> dict[str, Any]:
-        patch = {
+        """Changes the knobs given (see the contract's `POST /_emulator/faults`)."""
+        patch: dict[str, Any] = {
             "errorRate": error_rate,
             "latencyMs": latency_ms,
             "timeoutRate": timeout_rate,
+            "ambiguousRate": ambiguous_rate,
+            "listLagMs": list_lag_ms,
+            "slowWriteRate": slow_write_rate,
+            "slowWriteMs": slow_write_ms,
             "seed": seed,
         }
-        return self._call(
-            "POST", "/_emulator/faults", {k: v for k, v in patch.items() if v is not None}
-        )
+        body = {k: v for k, v in patch.items() if v is not None}
+        if playlist_creates_per_window is not UNCHANGED:
+            body["playlistCreatesPerWindow"] = playlist_creates_per_window
+        return self._call("POST", "/_emulator/faults", body)
 
     def reset(self) -> dict[str, Any]:
         return self._call("POST", "/_emulator/reset", {})

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -11,7 +11,7 @@ from multidict import MultiMapping
 from pydantic import BaseModel, ValidationError
 
 from playlist_sync.emulator.errors import ApiError
-from playlist_sync.emulator.library import Library
+from playlist_sync.emulator.library import Library, ListedPlaylist
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -22,6 +22,8 @@ class ApiCall:
     body: Any
     parts: frozenset[str]
     now: datetime
+    # For the list methods (`lags`): the playlists as the call sees them, maybe lagging.
+    playlists: Mapping[str, ListedPlaylist] = field(default_factory=dict)
 
     def one(self, name: str) -> str | None:
         return self.query.get(name)
@@ -88,3 +90,7 @@ class ApiMethod:
     parts: frozenset[str] | None
     handler: Handler
     target: Target = no_target
+    # Answers from `ApiCall.playlists`, which trail the writes by `listLagMs`.
+    lags: bool = False
+    # Counts against the limit on new playlists per window.
+    creates_playlist: bool = False

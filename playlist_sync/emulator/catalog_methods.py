@@ -16,9 +16,6 @@ from playlist_sync.emulator.resources import (
     video_resource,
 )
 
-# What a non-owner sees: private and deleted videos are simply absent from the answer.
-VISIBLE_STATUSES = ("public", "unlisted")
-
 
 def list_videos(library: Library, call: ApiCall) -> dict[str, Any]:
     only_filter(call, ("id",))
@@ -31,10 +28,11 @@ def list_videos(library: Library, call: ApiCall) -> dict[str, Any]:
             "youtube.parameter",
             location="id",
         )
+    # Deleted videos and other channels' private ones are simply absent from the answer.
     videos = [
-        library.videos[video_id]
-        for video_id in ids
-        if video_id in library.videos and library.videos[video_id].status in VISIBLE_STATUSES
+        video
+        for video in (library.videos.get(video_id) for video_id in ids)
+        if video is not None and library.visible(video)
     ]
     page = page_of(videos, len(videos), None)
     resources = [video_resource(video, call.parts) for video in videos]

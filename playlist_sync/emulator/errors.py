@@ -21,6 +21,7 @@ _STATUS_TEXT = {
     403: "PERMISSION_DENIED",
     404: "NOT_FOUND",
     409: "ABORTED",
+    429: "RESOURCE_EXHAUSTED",
     500: "INTERNAL",
     503: "UNAVAILABLE",
 }
@@ -123,3 +124,38 @@ def parse_error() -> ApiError:
 
 def method_not_found() -> ApiError:
     return ApiError(404, "notFound", "Method not found.", "global")
+
+
+def operation_aborted() -> ApiError:
+    # As reported for playlistItems.insert under concurrent writes; the item may have landed.
+    return ApiError(
+        409, "SERVICE_UNAVAILABLE", "The operation was aborted.", "youtube.CoreErrorDomain"
+    )
+
+
+def too_many_playlists() -> ApiError:
+    # Word for word what users of playlist tools got back (sigma67/ytmusicapi#19).
+    return ApiError(
+        429,
+        "RATE_LIMIT_EXCEEDED",
+        "You are creating too many playlists. Please wait a while before creating further "
+        "playlists.",
+        "gdata.CoreErrorDomain",
+    )
+
+
+def playlist_item_error(
+    code: int, reason: str, message: str, location: str | None = None
+) -> ApiError:
+    """A playlistItems refusal: YouTube files these under the `youtube.playlistItem` domain."""
+    return ApiError(code, reason, message, "youtube.playlistItem", location=location)
+
+
+def manual_sort_required() -> ApiError:
+    return playlist_item_error(
+        400,
+        "manualSortRequired",
+        "The request attempts to set the playlist item's position, but the playlist does not "
+        "use manual sorting. (For example, playlist items might be sorted by date or "
+        "popularity.)",
+    )

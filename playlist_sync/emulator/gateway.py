@@ -1,13 +1,15 @@
 """The path of every Data API request: auth, quota, faults, per-playlist locking, latency.
 
 The order matters and mirrors what the app's ledger assumes: a 401 and a refused
-`quotaExceeded` are free; everything after the charge (injected 5xx, 4xx, dropped answers)
-has been paid for.
+`quotaExceeded` are free; everything after the charge (injected 5xx, 4xx, the 429 of too many
+new playlists, dropped answers) has been paid for. After a write is applied, its answer may
+still be replaced by an error (`ambiguousRate`) or held back (`slowWriteRate`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from typing import Any
@@ -23,6 +25,7 @@ from playlist_sync.emulator.errors import (
     insufficient_permissions,
     parse_error,
     quota_exceeded,
+    too_many_playlists,
 )
 from playlist_sync.emulator.faults import drop_connection
 from playlist_sync.emulator.resources import parse_parts
@@ -102,23 +105,45 @@ async def serve(request: web.Request, method: ApiMethod) -> web.StreamResponse:
         # The playlist stays locked through the latency: that is what makes parallel
         # writes into one playlist collide, as they do on YouTube.
         await asyncio.sleep(state.faults.latency_seconds)
-        response = _perform(state, method, call)
+        response, applied = _perform(state, method, call)
     finally:
         if target is not None:
             state.busy.discard(target)
+    if applied and method.writes:
+        # Drawn in this order, and only for writes that landed, so that a seeded run without
+        # these knobs draws exactly what it drew before they existed.
+        hold = state.faults.answer_hold_seconds()
+        ambiguous = state.faults.ambiguous_answer(method.name)
+        if ambiguous is not None:
+            response = ambiguous.response()
+        if hold > 0:
+            # Unlocked already: the write is done, only its answer is late. A second attempt
+            # meanwhile writes again, as it would on YouTube.
+            await asyncio.sleep(hold)
     if state.faults.drop_response():
         drop_connection(request)
     return response
 
 
-def _perform(state: EmulatorState, method: ApiMethod, call: ApiCall) -> web.Response:
+def _perform(state: EmulatorState, method: ApiMethod, call: ApiCall) -> tuple[web.Response, bool]:
+    """The method's answer, and whether it was applied (a write that wrote, or a read)."""
+    if method.lags:
+        call = dataclasses.replace(call, playlists=state.listed_playlists())
+    limit = state.faults.playlist_creates_per_window
+    if method.creates_playlist and not state.creations.admits(call.now, limit):
+        return too_many_playlists().response(), False
     try:
         result = method.handler(state.library, call)
     except ApiError as error:
-        return error.response()
+        return error.response(), False
+    finally:
+        if method.writes:
+            state.note_writes()
+    if method.creates_playlist:
+        state.creations.count(call.now)
     if result is None:
-        return web.Response(status=204)
-    return web.json_response(result)
+        return web.Response(status=204), True
+    return web.json_response(result), True
 
 
 def method_route(method: ApiMethod) -> Any:

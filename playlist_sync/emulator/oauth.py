@@ -18,7 +18,10 @@ from playlist_sync.emulator.tokens import (
 )
 
 AUTH_PATH = "/o/oauth2/auth"
+# Google's current consent URL, which newer clients (python-youtube, google-auth) build.
+AUTH_V2_PATH = "/o/oauth2/v2/auth"
 TOKEN_PATH = "/token"
+REVOKE_PATH = "/revoke"
 _LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
@@ -118,7 +121,21 @@ async def token(request: web.Request) -> web.Response:
     return web.json_response(answer, headers=headers)
 
 
+async def revoke(request: web.Request) -> web.Response:
+    """Google's revoke endpoint: `token` in the query or the form; 200 with an empty body."""
+    state: EmulatorState = request.app[STATE_KEY]
+    form = await request.post()
+    token_value = request.query.get("token") or str(form.get("token") or "")
+    try:
+        state.tokens.revoke(token_value)
+    except OAuthError as error:
+        return _oauth_error(error)
+    return web.json_response({})
+
+
 def add_oauth_routes(app: web.Application) -> None:
     app.router.add_get("/_emulator/client-secrets", get_client_secrets)
     app.router.add_get(AUTH_PATH, authorize)
+    app.router.add_get(AUTH_V2_PATH, authorize)
     app.router.add_post(TOKEN_PATH, token)
+    app.router.add_post(REVOKE_PATH, revoke)

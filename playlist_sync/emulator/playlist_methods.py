@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from playlist_sync.emulator.calls import ApiCall, ApiMethod, only_filter
 from playlist_sync.emulator.errors import bad_request
-from playlist_sync.emulator.library import Library, Playlist
+from playlist_sync.emulator.library import Library, ListedPlaylist
 from playlist_sync.emulator.paging import list_response, max_results, page_of
 from playlist_sync.emulator.quota import LIST_COST, WRITE_COST
 from playlist_sync.emulator.resources import PLAYLIST_PARTS, playlist_resource
@@ -54,11 +54,13 @@ def _checked_snippet(snippet: SnippetIn | None) -> tuple[str, str]:
 def list_playlists(library: Library, call: ApiCall) -> dict[str, Any]:
     chosen = only_filter(call, ("mine", "id", "channelId"))
     size = max_results(call.one("maxResults"))
-    playlists: list[Playlist]
+    playlists: list[ListedPlaylist]
+    # call.playlists, not library.playlists: the list may trail the writes (listLagMs).
+    listed = call.playlists
     if chosen == "id":
-        playlists = [library.playlists[i] for i in call.many("id") if i in library.playlists]
+        playlists = [listed[i] for i in call.many("id") if i in listed]
     elif chosen == "mine" or call.one("channelId") == library.channel.id:
-        playlists = list(library.playlists.values())
+        playlists = list(listed.values())
     else:
         playlists = []
     page = page_of(playlists, size, call.one("pageToken"))
@@ -82,10 +84,13 @@ def update_playlist(library: Library, call: ApiCall) -> dict[str, Any]:
     if not body.id:
         raise bad_request("playlistIdRequired", "The request must specify a playlist id.")
     playlist = library.playlist(body.id, "id")
+    title, description, privacy = playlist.title, playlist.description, playlist.privacy_status
     if "snippet" in call.parts:
-        playlist.title, playlist.description = _checked_snippet(body.snippet)
+        # The snippet is replaced whole: a description left out is cleared.
+        title, description = _checked_snippet(body.snippet)
     if "status" in call.parts and body.status is not None and body.status.privacyStatus:
-        playlist.privacy_status = body.status.privacyStatus
+        privacy = body.status.privacyStatus
+    library.edit_playlist(playlist, title, description, privacy)
     return playlist_resource(library, playlist, call.parts)
 
 
@@ -105,10 +110,15 @@ def _deleted_playlist(library: Library, call: ApiCall) -> str | None:
 
 PLAYLIST_METHODS = {
     ("GET", "playlists"): ApiMethod(
-        "playlists.list", LIST_COST, False, PLAYLIST_PARTS, list_playlists
+        "playlists.list", LIST_COST, False, PLAYLIST_PARTS, list_playlists, lags=True
     ),
     ("POST", "playlists"): ApiMethod(
-        "playlists.insert", WRITE_COST, True, PLAYLIST_PARTS, insert_playlist
+        "playlists.insert",
+        WRITE_COST,
+        True,
+        PLAYLIST_PARTS,
+        insert_playlist,
+        creates_playlist=True,
     ),
     ("PUT", "playlists"): ApiMethod(
         "playlists.update", WRITE_COST, True, PLAYLIST_PARTS, update_playlist, _updated_playlist

@@ -12,7 +12,7 @@ from typing import Any
 
 from playlist_sync.emulator.clock import iso_z
 from playlist_sync.emulator.errors import ApiError, required_parameter
-from playlist_sync.emulator.library import Channel, Library, Playlist, PlaylistItem, Video
+from playlist_sync.emulator.library import Channel, Library, ListedPlaylist, PlaylistItem, Video
 
 # Parts YouTube knows; the ones this emulator does not render are accepted and left out.
 PLAYLIST_PARTS = frozenset({"id", "snippet", "status", "contentDetails", "player", "localizations"})
@@ -50,6 +50,10 @@ def _channel_id_for(title: str) -> str:
     return "UC" + digest[:22]
 
 
+def uploader_channel_id(video: Video) -> str:
+    return video.channel_id or _channel_id_for(video.channel_title)
+
+
 def _thumbnails(video_id: str) -> dict[str, Any]:
     return {
         "default": {
@@ -78,7 +82,7 @@ def channel_resource(channel: Channel, parts: frozenset[str]) -> dict[str, Any]:
 
 
 def playlist_resource(
-    library: Library, playlist: Playlist, parts: frozenset[str]
+    library: Library, playlist: ListedPlaylist, parts: frozenset[str]
 ) -> dict[str, Any]:
     resource: dict[str, Any] = {"kind": "youtube#playlist", "id": playlist.id}
     if "snippet" in parts:
@@ -102,7 +106,8 @@ def item_resource(
 ) -> dict[str, Any]:
     video = library.videos.get(item.video_id)
     status = video.status if video is not None else "deleted"
-    available = video is not None and status in ("public", "unlisted")
+    # The owner sees its own private videos as they are; others' are placeholders.
+    available = library.visible(video)
     resource: dict[str, Any] = {"kind": "youtube#playlistItem", "id": item.id}
     if "snippet" in parts:
         snippet: dict[str, Any] = {
@@ -118,10 +123,12 @@ def item_resource(
         if available and video is not None:
             snippet["thumbnails"] = _thumbnails(video.id)
             snippet["videoOwnerChannelTitle"] = video.channel_title
-            snippet["videoOwnerChannelId"] = _channel_id_for(video.channel_title)
+            snippet["videoOwnerChannelId"] = uploader_channel_id(video)
         resource["snippet"] = snippet
     if "contentDetails" in parts:
         details: dict[str, Any] = {"videoId": item.video_id}
+        if item.note is not None:
+            details["note"] = item.note
         if available and video is not None:
             details["videoPublishedAt"] = iso_z(video.published_at)
         resource["contentDetails"] = details
@@ -143,7 +150,7 @@ def video_resource(video: Video, parts: frozenset[str]) -> dict[str, Any]:
     if "snippet" in parts:
         resource["snippet"] = {
             "publishedAt": iso_z(video.published_at),
-            "channelId": _channel_id_for(video.channel_title),
+            "channelId": uploader_channel_id(video),
             "title": video.title,
             "description": video.description,
             "thumbnails": _thumbnails(video.id),

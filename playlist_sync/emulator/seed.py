@@ -33,6 +33,8 @@ class VideoSeed(_Strict):
     id: str = Field(min_length=1)
     title: str
     channelTitle: str = ""
+    # The uploader's channel: the library's own channel id makes the video the owner's.
+    channelId: str | None = None
     status: VideoStatus = "public"
     description: str = ""
     duration: str = "PT0S"
@@ -44,6 +46,8 @@ class PlaylistSeed(_Strict):
     description: str = ""
     privacyStatus: PrivacyStatus = "private"
     items: list[str] = Field(default_factory=list, max_length=MAX_PLAYLIST_ITEMS)
+    # False: sorted by YouTube (date, popularity...), so positions are refused.
+    manualSort: bool = True
 
 
 class LibrarySeed(_Strict):

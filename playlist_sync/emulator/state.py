@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from playlist_sync.emulator.clock import utc_now
-from playlist_sync.emulator.faults import Faults
-from playlist_sync.emulator.library import Library
+from playlist_sync.emulator.faults import Faults, FaultUpdate
+from playlist_sync.emulator.library import Library, ListedPlaylist
+from playlist_sync.emulator.list_history import ListHistory
+from playlist_sync.emulator.playlist_creations import PlaylistCreations
 from playlist_sync.emulator.quota import QuotaMeter
 from playlist_sync.emulator.seed import LibrarySeed
 from playlist_sync.emulator.tokens import TokenStore
@@ -23,26 +27,48 @@ class EmulatorOptions:
     token_ttl: int = 3600
     any_token: bool = False
     seed: dict[str, Any] | None = None
+    # Seconds a refresh token lives (apps in Google's "testing" status: 7 days); None: forever.
+    refresh_token_ttl: int | None = None
 
 
 class EmulatorState:
     def __init__(self, options: EmulatorOptions, public_url: str, seed: LibrarySeed) -> None:
         self.options = options
         self.public_url = public_url.rstrip("/")
-        self.tokens = TokenStore(options.token_ttl)
-        self.library = Library.from_seed(seed, utc_now())
-        self.quota = QuotaMeter(options.daily_quota, options.quota_reset)
-        self.faults = Faults()
-        self.requests = 0
+        self.tokens = TokenStore(options.token_ttl, options.refresh_token_ttl)
         # Playlists with a write in flight; a second write to one of them is refused.
         self.busy: set[str] = set()
+        self.load(seed)
 
     def load(self, seed: LibrarySeed) -> None:
         """A fresh account: library, quota, request count and faults; tokens stay valid."""
         self.library = Library.from_seed(seed, utc_now())
         self.quota = QuotaMeter(self.options.daily_quota, self.options.quota_reset)
+        self.creations = PlaylistCreations(self.options.quota_reset)
         self.faults = Faults()
+        self.history: ListHistory | None = None
         self.requests = 0
+
+    def set_faults(self, patch: FaultUpdate) -> None:
+        self.faults.update(patch)
+        if self.faults.list_lag_seconds <= 0:
+            self.history = None
+        elif self.history is None:
+            self.history = ListHistory(self.library, time.monotonic())
+
+    def note_writes(self) -> None:
+        """Called after every write: the list history learns what the write changed."""
+        changed = self.library.take_touched()
+        if changed and self.history is not None:
+            self.history.record(
+                self.library, changed, time.monotonic(), self.faults.list_lag_seconds
+            )
+
+    def listed_playlists(self) -> Mapping[str, ListedPlaylist]:
+        """The playlists as list calls see them now: as they were `listLagMs` ago."""
+        if self.history is None:
+            return self.library.playlists
+        return self.history.as_of(time.monotonic() - self.faults.list_lag_seconds)
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -60,6 +86,7 @@ class EmulatorState:
                 for playlist in self.library.playlists.values()
             ],
             "quota": self.quota.snapshot(),
+            "playlistCreation": self.creations.snapshot(self.faults.playlist_creates_per_window),
             "requests": self.requests,
             "tokens": self.tokens.issued(),
         }

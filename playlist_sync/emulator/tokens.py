@@ -74,11 +74,18 @@ class _Token:
     scopes: frozenset[str]
     expires_at: float | None
     revoked: bool = False
+    # The refresh token a grant grew from: revoking any token of it revokes them all.
+    grant: str = ""
+
+    def expired(self, now: float) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
 
 class TokenStore:
-    def __init__(self, ttl_seconds: int) -> None:
+    def __init__(self, ttl_seconds: int, refresh_ttl_seconds: int | None = None) -> None:
         self.ttl_seconds = ttl_seconds
+        # Apps in Google's "testing" publishing status get refresh tokens that die (7 days).
+        self.refresh_ttl_seconds = refresh_ttl_seconds
         self._codes: dict[str, _Code] = {}
         self._access: dict[str, _Token] = {}
         self._refresh: dict[str, _Token] = {}
@@ -109,23 +116,37 @@ class TokenStore:
         if pending.challenge is not None and not _verifier_matches(pending, verifier):
             raise OAuthError("invalid_grant", "Invalid code verifier.")
         refresh_token = "1//0" + secrets.token_urlsafe(48)
-        self._refresh[refresh_token] = _Token(pending.scopes, None)
-        answer = self._new_access(pending.scopes, now)
+        lifetime = self.refresh_ttl_seconds
+        self._refresh[refresh_token] = _Token(
+            pending.scopes, None if lifetime is None else now + lifetime, grant=refresh_token
+        )
+        answer = self._new_access(pending.scopes, now, refresh_token)
         answer["refresh_token"] = refresh_token
+        if lifetime is not None:
+            answer["refresh_token_expires_in"] = lifetime
         return answer
 
     def refresh(self, refresh_token: str, now: float) -> dict[str, Any]:
         grant = self._refresh.get(refresh_token)
-        if grant is None or grant.revoked:
+        if grant is None or grant.revoked or grant.expired(now):
             raise expired_or_revoked()
-        return self._new_access(grant.scopes, now)
+        return self._new_access(grant.scopes, now, refresh_token)
+
+    def revoke(self, token: str) -> None:
+        """Google's `/revoke`: the token and every token of its grant stop working."""
+        found = self._access.get(token) or self._refresh.get(token)
+        if found is None or found.revoked:
+            raise OAuthError("invalid_token", "Token expired or revoked")
+        for other in (*self._access.values(), *self._refresh.values()):
+            if other is found or (found.grant and other.grant == found.grant):
+                other.revoked = True
 
     def grant_for(self, access_token: str, now: float) -> Grant | None:
         """The token's grant, or None if it is unknown, expired or revoked."""
         token = self._access.get(access_token)
         if token is None or token.revoked:
             return None
-        if token.expires_at is not None and token.expires_at <= now:
+        if token.expired(now):
             return None
         return Grant(token.scopes)
 
@@ -138,9 +159,9 @@ class TokenStore:
     def issued(self) -> dict[str, list[str]]:
         return {"access": list(self._access), "refresh": list(self._refresh)}
 
-    def _new_access(self, scopes: frozenset[str], now: float) -> dict[str, Any]:
+    def _new_access(self, scopes: frozenset[str], now: float, grant: str) -> dict[str, Any]:
         access_token = "ya29.a0" + secrets.token_urlsafe(48)
-        self._access[access_token] = _Token(scopes, now + self.ttl_seconds)
+        self._access[access_token] = _Token(scopes, now + self.ttl_seconds, grant=grant)
         return {
             "access_token": access_token,
             "expires_in": self.ttl_seconds,

@@ -77,7 +77,7 @@ def test_state_seed_and_reset(emulator: RunningEmulator, youtube: Any) -> None:
             )
         ],
     }
-    assert set(state) == {"playlists", "quota", "requests", "tokens"}
+    assert set(state) == {"playlists", "quota", "requests", "tokens", "playlistCreation"}
 
     emptied = emulator.admin.reset()
     assert emptied["playlists"] == [] and emptied["requests"] == 0

@@ -124,7 +124,22 @@ def test_faults_update_partially_and_reject_nonsense(emulator: RunningEmulator) 
     emulator.admin.set_faults(error_rate=0.25)
     answer = emulator.admin.set_faults(latency_ms=10)
 
-    assert answer == {"errorRate": 0.25, "latencyMs": 10, "timeoutRate": 0.0}
+    assert answer == {
+        "errorRate": 0.25,
+        "latencyMs": 10,
+        "timeoutRate": 0.0,
+        "ambiguousRate": 0.0,
+        "listLagMs": 0,
+        "slowWriteRate": 0.0,
+        "slowWriteMs": 0,
+        "playlistCreatesPerWindow": 10,
+    }
     with pytest.raises(EmulatorAdminError, match="errorRate"):
         emulator.admin.set_faults(error_rate=2)
+    # null lifts the creation limit; everywhere else it leaves the knob as it was.
+    lifted = emulator.admin._call(
+        "POST", "/_emulator/faults", {"playlistCreatesPerWindow": None, "errorRate": None}
+    )
+    assert lifted["playlistCreatesPerWindow"] is None and lifted["errorRate"] == 0.25
     emulator.admin.seed({})  # a seed clears faults as well
+    assert emulator.admin.set_faults()["playlistCreatesPerWindow"] == 10

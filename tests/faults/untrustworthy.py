@@ -1,0 +1,57 @@
+"""YouTube as it really answers (the emulator's ambiguousRate, listLagMs, slowWrite* and
+playlist-creation limit), and a sync run under it that always ends within a bound."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from temporalio.client import WorkflowHandle
+
+from playlist_sync.sync.payloads import SyncProgress
+from tests.sync.world import SyncWorld
+
+# The issue-11 numbers, scaled so that each scenario ends in well under a minute: slow answers
+# are held past the activity heartbeat timeout (10 s), which is what lets a second attempt
+# start while the first still writes; a few seconds of lag outlast the sync's read-backs.
+AMBIGUOUS_RATE = 0.05
+LIST_LAG_MS = 2000
+SLOW_WRITE_RATE = 0.03
+SLOW_WRITE_MS = 11_000
+CREATES_PER_WINDOW = 3
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """The knobs one scenario turns (0/None: off)."""
+
+    ambiguous_rate: float = 0.0
+    list_lag_ms: int = 0
+    slow_write_rate: float = 0.0
+    slow_write_ms: int = 0
+    knobs: dict[str, Any] = field(default_factory=dict)
+
+    def apply(self, world: SyncWorld, seed: int) -> None:
+        world.admin.set_faults(
+            ambiguous_rate=self.ambiguous_rate,
+            list_lag_ms=self.list_lag_ms,
+            slow_write_rate=self.slow_write_rate,
+            slow_write_ms=self.slow_write_ms,
+            seed=seed,
+            **self.knobs,
+        )
+
+
+async def finished(handle: WorkflowHandle, within: float) -> SyncProgress:
+    """The sync's result, or a failure (never a hang) once `within` seconds have passed."""
+    try:
+        result: SyncProgress = await asyncio.wait_for(handle.result(), within)
+    except TimeoutError:
+        raise AssertionError(f"the sync did not end within {within:.0f} s") from None
+    return result
+
+
+def refusals_by_window(world: SyncWorld) -> list[int]:
+    """How many `playlists.insert` YouTube refused with 429 in each quota window."""
+    return [w["refused"] for w in world.admin.state()["playlistCreation"]["windows"]]
