@@ -89,12 +89,18 @@ class SyncActivities:
 
     @activity.defn
     async def delete_old_playlists(self, request: StageRequest) -> StepOutcome:
-        return await self._with_youtube(
-            request,
-            lambda yt: playlist_deletion.delete_old_playlists(
-                yt, self._pool, request.job_id, self._writes_per_step, _heartbeat
-            ),
-        )
+        try:
+            return await self._with_youtube(
+                request,
+                lambda yt: playlist_deletion.delete_old_playlists(
+                    yt, self._pool, request.job_id, self._writes_per_step, _heartbeat
+                ),
+            )
+        except playlist_deletion.NoBackupSnapshot as refusal:
+            # No retry makes a backup appear: deleting without one is never right.
+            raise ApplicationError(
+                str(refusal), type="NoBackupSnapshot", non_retryable=True
+            ) from None
 
     @activity.defn
     async def quota_remaining(self, request: StageRequest) -> int:

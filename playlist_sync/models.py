@@ -222,6 +222,14 @@ class PlannedStages(SeedModel):
     delete_playlists: DeletePlaylistsPlan
 
 
+class VideoInNoPlaylist(SeedModel):
+    """A video of an old playlist to delete that no category and no kept playlist holds."""
+
+    youtube_video_id: str
+    title: str
+    playlist_names: list[str]
+
+
 class SyncPreview(SeedModel):
     stages: PlannedStages
     total_quota_cost: int
@@ -230,6 +238,9 @@ class SyncPreview(SeedModel):
     # Beside the seed's keys: what the plan leaves out, and the quota left in this window.
     unavailable_videos: list[UnavailableVideo] = Field(default_factory=list)
     quota_remaining_today: int = 0
+    # Left in no playlist by the user's choice once the old playlists are deleted (the backup
+    # keeps them).
+    videos_in_no_playlist: list[VideoInNoPlaylist] = Field(default_factory=list)
 
 
 class SyncJobRecord(SeedModel):

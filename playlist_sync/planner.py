@@ -21,6 +21,7 @@ from playlist_sync.models import (
     PlaylistToDelete,
     SyncPreview,
     UnavailableVideo,
+    VideoInNoPlaylist,
 )
 from playlist_sync.quota_windows import QuotaReset, window_start, windows_needed
 from playlist_sync.youtube.costs import WRITE_COST
@@ -115,6 +116,30 @@ async def playlists_to_delete(db: Database) -> list[PlaylistToDelete]:
     return [PlaylistToDelete(**row) for row in rows]
 
 
+# Available videos of the old playlists to delete that no category and no kept playlist holds.
+_IN_NO_PLAYLIST = """
+    SELECT v.youtube_video_id, v.title, array_agg(DISTINCT p.title ORDER BY p.title) AS names
+    FROM playlists p
+    JOIN playlist_videos pv ON pv.playlist_id = p.id
+    JOIN videos v ON v.id = pv.video_id
+    WHERE p.id = ANY($1::bigint[]) AND v.unavailable_reason IS NULL
+      AND NOT EXISTS (SELECT 1 FROM category_videos cv WHERE cv.video_id = v.id)
+      AND NOT EXISTS (SELECT 1 FROM playlist_videos kv JOIN playlists k ON k.id = kv.playlist_id
+                      WHERE kv.video_id = v.id AND k.kept AND k.deleted_from_youtube_at IS NULL)
+    GROUP BY v.id ORDER BY min(p.title), v.youtube_video_id
+"""
+
+
+async def videos_in_no_playlist(
+    db: Database, to_delete: list[PlaylistToDelete]
+) -> list[VideoInNoPlaylist]:
+    rows = await db.fetch(_IN_NO_PLAYLIST, [p.playlist_id for p in to_delete])
+    return [
+        VideoInNoPlaylist(youtube_video_id=row[0], title=row[1], playlist_names=row[2])
+        for row in rows
+    ]
+
+
 async def quota_remaining(
     db: Database, *, daily_quota: int, reset: QuotaReset, now: datetime
 ) -> int:
@@ -139,6 +164,7 @@ async def build_preview(
         to_create = await categories_to_create(conn)
         missing = await conn.fetch(_MISSING_VIDEOS, None, sync_job_id)
         to_delete = await playlists_to_delete(conn)
+        in_no_playlist = await videos_in_no_playlist(conn, to_delete)
         remaining = await quota_remaining(conn, daily_quota=daily_quota, reset=reset, now=now)
 
     counts: dict[int, int] = {}
@@ -170,6 +196,7 @@ async def build_preview(
         daily_quota_limit=daily_quota,
         unavailable_videos=_unavailable(missing),
         quota_remaining_today=remaining,
+        videos_in_no_playlist=in_no_playlist,
     )
 
 

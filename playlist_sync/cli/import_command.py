@@ -13,6 +13,7 @@ from playlist_sync.cli.console import stdout_console
 from playlist_sync.cli.errors import BadInput, ServiceUnavailable
 from playlist_sync.config import Settings
 from playlist_sync.library.importer import ImportSummary, import_library
+from playlist_sync.sync.job_store import active_job
 from playlist_sync.youtube.errors import AuthRequired, Forbidden, YouTubeError
 
 
@@ -30,6 +31,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     console = stdout_console()
     async with database(settings) as pool:
+        running = await active_job(pool)
+        if running is not None:
+            # The sync plans and deletes from its own backup; an import meanwhile would
+            # change the library it reports against, and the next sync backs up anew anyway.
+            raise BadInput(
+                f"sync {running.id} is active; import after it ends, or"
+                f" `starter.py cancel {running.id}` first"
+            )
         summary = await import_with_progress(pool, settings, console)
     for line in summary.lines():
         console.print(line, markup=False)

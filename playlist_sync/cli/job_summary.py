@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 
 from playlist_sync.cli.jobs import stage_reached, web_ui_link, work_stage
 from playlist_sync.config import Settings
-from playlist_sync.models import STAGE_LABELS, PauseReason, StageResults, SyncStage
+from playlist_sync.models import (
+    STAGE_LABELS,
+    PauseReason,
+    StageResults,
+    SyncError,
+    SyncJobRecord,
+    SyncStage,
+)
 from playlist_sync.sync.job_store import JobRow
 
 ERRORS_SHOWN = 5
@@ -92,6 +99,27 @@ def results_lines(results: StageResults) -> list[str]:
     return lines
 
 
+def kept_for_safety(record: SyncJobRecord) -> list[SyncError]:
+    """The old playlists the delete stage kept because a video of theirs is nowhere else."""
+    return [
+        error
+        for error in record.errors
+        if error.stage == SyncStage.DELETE_PLAYLISTS
+        and error.entity_type == "playlist"
+        and " kept: " in error.message
+    ]
+
+
+def kept_lines(record: SyncJobRecord) -> list[str]:
+    kept = kept_for_safety(record)
+    if not kept:
+        return []
+    return [
+        f"old playlists kept, not deleted, so that no video ends in no playlist: {len(kept)}",
+        *(f"  {error.message}" for error in kept),
+    ]
+
+
 def quota_line(job: JobRow) -> str:
     record = job.record()
     line = f"quota used by this sync: {record.quota_used_this_sync:,} units"
@@ -112,6 +140,7 @@ def describe_job(job: JobRow, settings: Settings) -> list[str]:
     if pause is not None:
         lines.append(f"  {pause}")
     lines += [f"  {line}" for line in results_lines(record.stage_results)]
+    lines += [f"  {line}" for line in kept_lines(record)]
     lines.append(f"  {quota_line(job)}")
     if record.errors:
         lines.append(

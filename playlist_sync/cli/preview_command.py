@@ -105,6 +105,16 @@ def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> 
             )
         console.print(deletions)
 
+    if preview.videos_in_no_playlist:
+        count = len(preview.videos_in_no_playlist)
+        console.print(
+            f"{count:,} video{'s' if count != 1 else ''} of the old playlists belong to no"
+            " category and no kept playlist: once those playlists are deleted, they are in"
+            " no playlist (the backup keeps them; `preview --json` lists them, `restore`"
+            " brings the playlists back).",
+            markup=False,
+        )
+
     if preview.unavailable_videos:
         console.print("Left out: videos YouTube cannot add", style="bold")
         left_out = Table()

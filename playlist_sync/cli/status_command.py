@@ -15,7 +15,7 @@ from playlist_sync.cli.connections import database
 from playlist_sync.cli.console import stdout_console
 from playlist_sync.cli.follow import Followed, follow
 from playlist_sync.cli.follow_view import open_view
-from playlist_sync.cli.job_summary import describe_job
+from playlist_sync.cli.job_summary import describe_job, kept_lines
 from playlist_sync.cli.jobs import add_job_argument, job_to_show
 from playlist_sync.config import Settings
 from playlist_sync.models import SyncStage
@@ -93,6 +93,8 @@ def _say_how_it_ended(job: JobRow, console: Console) -> None:
     record = job.record()
     if record.stage is SyncStage.COMPLETED:
         console.print(f"Sync {job.id} completed.", markup=False)
+        for line in kept_lines(record):
+            console.print(line, markup=False)
         return
     why = "was cancelled" if job.cancelled_at is not None else "failed"
     last = record.errors[-1].message if record.errors else "see `starter.py status`"

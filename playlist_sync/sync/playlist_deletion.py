@@ -10,6 +10,7 @@ import asyncpg
 
 from playlist_sync.models import PlaylistToDelete, StageCounts, SyncError, SyncStage
 from playlist_sync.planner import playlists_to_delete
+from playlist_sync.sync.deletion_safety import CategoryPlaylists, unsafe_to_delete
 from playlist_sync.sync.failures import ends_the_step, worth_retrying
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
 from playlist_sync.sync.payloads import StepOutcome
@@ -30,11 +31,29 @@ _REPORTED = """
 """
 
 
+class NoBackupSnapshot(Exception):
+    """The delete stage runs only against this job's backup: what it deletes must be there."""
+
+
+async def _backed_up(pool: asyncpg.Pool, job_id: int) -> dict[str, set[str]]:
+    """The job's backup snapshot: each playlist's id and the videos it held then."""
+    playlists = await pool.fetchval(
+        """SELECT s.playlists FROM sync_jobs j JOIN backup_snapshots s
+           ON s.id = j.backup_snapshot_id AND s.sync_job_id = j.id WHERE j.id = $1""",
+        job_id,
+    )
+    if playlists is None:
+        raise NoBackupSnapshot(f"sync {job_id} has no backup snapshot: nothing is deleted")
+    return {p["id"]: set(p["items"]) for p in playlists}
+
+
 async def _to_delete(
     pool: asyncpg.Pool, job_id: int
 ) -> tuple[list[PlaylistToDelete], list[PlaylistToDelete]]:
-    """(what this step deletes, what it keeps for safety and has not reported yet)."""
-    planned = await playlists_to_delete(pool)
+    """(what this step may delete, what it keeps for failed videos and has not reported yet).
+    Only playlists of this job's backup: one that appeared since is not ours to delete."""
+    backed_up = await _backed_up(pool, job_id)
+    planned = [p for p in await playlists_to_delete(pool) if p.youtube_id in backed_up]
     unsafe = {row[0] for row in await pool.fetch(_HOLDING_FAILED_VIDEOS, job_id)}
     reported = {row[0] for row in await pool.fetch(_REPORTED, job_id)}
     fresh = [p for p in planned if p.youtube_id not in reported]
@@ -52,16 +71,30 @@ async def delete_old_playlists(
     heartbeat: Callable[[int], None],
 ) -> StepOutcome:
     outcome = StepOutcome()
+    backed_up = await _backed_up(pool, job_id)
     deletable, unsafe = await _to_delete(pool, job_id)
     for playlist in unsafe:
         outcome.new_errors.append(
             await _report(pool, job_id, playlist, "kept: some of its videos could not be added")
         )
+    categories = CategoryPlaylists(youtube)
     for playlist in deletable[:max_writes]:
         if await writes_held(pool, job_id):
             outcome.held = True
             break
+        heartbeat(outcome.done + outcome.skipped)
         try:
+            reason = await unsafe_to_delete(
+                youtube,
+                pool,
+                playlist.youtube_id,
+                backed_up[playlist.youtube_id],
+                categories,
+                lambda: heartbeat(outcome.done + outcome.skipped),
+            )
+            if reason is not None:
+                outcome.new_errors.append(await _report(pool, job_id, playlist, reason))
+                continue
             await _delete_with_retries(youtube, playlist.youtube_id)
         except QuotaExceeded as error:
             outcome.quota_exhausted, outcome.next_reset = True, error.next_reset

@@ -78,7 +78,9 @@ async def test_a_bad_categories_file_lists_every_problem_and_writes_nothing(
     assert await cli_world.world.pool.fetch(stored) == before
 
 
-async def test_categories_apply_is_refused_while_a_sync_is_active(cli_world: CliWorld) -> None:
+async def test_categories_apply_and_import_are_refused_while_a_sync_is_active(
+    cli_world: CliWorld,
+) -> None:
     await cli_world.ready_to_sync()
     # No worker: the sync stays active (waiting for one) for as long as we look.
     started = await cli_world.run("sync")
@@ -90,6 +92,13 @@ async def test_categories_apply_is_refused_while_a_sync_is_active(cli_world: Cli
     assert refused.err_lines == [
         f"error: sync {n} is active; apply categories after it ends, or `starter.py cancel {n}` first"
     ]
+    before = await cli_world.world.pool.fetchval("SELECT max(updated_at) FROM playlists")
+    refused = await cli_world.run("import")
+    assert refused.code == 2
+    assert refused.err_lines == [
+        f"error: sync {n} is active; import after it ends, or `starter.py cancel {n}` first"
+    ]
+    assert await cli_world.world.pool.fetchval("SELECT max(updated_at) FROM playlists") == before
     # A signal with no worker to act on it is sent, and the user is told it waits for one.
     paused = await cli_world.run("pause")
     assert paused.code == 0, paused.err
@@ -131,6 +140,7 @@ async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
         "dailyQuotaLimit",
         "unavailableVideos",
         "quotaRemainingToday",
+        "videosInNoPlaylist",
     }
     stages = preview["stages"]
     assert stages["createPlaylists"]["count"] == 2
@@ -142,3 +152,4 @@ async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
     }
     assert preview["totalQuotaCost"] == 50 * (2 + 28 + 3)
     assert {v["youtubeVideoId"] for v in preview["unavailableVideos"]} == {DELETED, PRIVATE}
+    assert preview["videosInNoPlaylist"] == []  # every video of the old playlists has a category

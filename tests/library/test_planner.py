@@ -168,6 +168,7 @@ async def test_nothing_to_do_costs_nothing(db_pool: asyncpg.Pool) -> None:
         "dailyQuotaLimit",
         "unavailableVideos",
         "quotaRemainingToday",
+        "videosInNoPlaylist",
     }
 
 
@@ -234,3 +235,31 @@ async def test_a_category_whose_playlist_is_gone_gets_a_new_one(
     assert [p.category_id for p in preview.stages.create_playlists.items] == [mine]
     assert preview.stages.add_videos.count == 2
     assert preview.stages.delete_playlists.count == 0
+
+
+async def test_the_preview_names_the_videos_that_end_in_no_playlist(
+    db_pool: asyncpg.Pool, library: LibraryRows, tmp_path: Path
+) -> None:
+    """Deleting the old playlists leaves their uncategorised videos in no playlist: the user's
+    choice, but one the preview must show before anything is deleted."""
+    await library.playlist(
+        "PL1", "Recipes", ["a", "b", "x"], unavailable={"x": UnavailableReason.DELETED}
+    )
+    await library.playlist("PL2", "Old stuff", ["c", "d", "k"])
+    await library.playlist("PL3", "More old", ["d"])
+    await library.playlist("PL4", "Watch again", ["k"])
+    await _apply(
+        db_pool,
+        tmp_path,
+        """categories:
+  - {name: Cooking, videos: [a]}
+keep_playlists: [Watch again]
+""",
+    )
+    preview = (await build_preview(db_pool, daily_quota=10_000, reset=PACIFIC, now=NOW)).to_json()
+    # b, c, d: in no category; k sits in a kept playlist; x is gone from YouTube anyway.
+    assert preview["videosInNoPlaylist"] == [
+        {"youtubeVideoId": "d", "title": "title d", "playlistNames": ["More old", "Old stuff"]},
+        {"youtubeVideoId": "c", "title": "title c", "playlistNames": ["Old stuff"]},
+        {"youtubeVideoId": "b", "title": "title b", "playlistNames": ["Recipes"]},
+    ]
