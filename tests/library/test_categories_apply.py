@@ -74,7 +74,7 @@ keep_playlists: [Recipes, Gone]
         f"{path}:3: categories[0].videos[1]: unknown video id 'xyz' (not in any imported playlist)",
         f"{path}:4: categories[1].name: YouTube refuses titles containing '<' or '>'",
         f"{path}:5: categories[1].description: YouTube refuses descriptions over 5,000 characters"
-        " (this one has 5,001)",
+        " and the sync adds up to 71 (its marker), so at most 4,929 (this one has 5,001)",
         f"{path}:8: categories[2].from_playlists[0]: 2 imported playlists are titled 'Music'"
         " (PL2, PL3): use the id",
         f"{path}:8: categories[2].from_playlists[1]: unknown playlist 'Nope'"
