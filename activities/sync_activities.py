@@ -11,6 +11,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from playlist_sync.sync import backup, playlist_creation, playlist_deletion, video_additions
+from playlist_sync.sync.account import check_account
 from playlist_sync.sync.failures import needs_user
 from playlist_sync.sync.job_store import mirror_job
 from playlist_sync.sync.list_lag import ListLag
@@ -55,7 +56,10 @@ class SyncActivities:
         self, request: StageRequest, step: Callable[[SyncYouTube], Awaitable[T]]
     ) -> T:
         try:
-            return await step(await self._youtube(request.job_id, request.now))
+            youtube = await self._youtube(request.job_id, request.now)
+            # Once per step, before any write: a grant of another channel writes nothing.
+            await check_account(youtube, self._pool)
+            return await step(youtube)
         except YouTubeError as error:
             if needs_user(error):
                 # Not retried: the workflow pauses and tells the user to run `starter.py auth`.
