@@ -75,6 +75,16 @@ class Settings(BaseSettings):
         return f"http://{host}:{int(port) + 1000}"
 
 
+def without_password(url: str) -> str:
+    """`url` with its password (if any) shown as ***, for printing."""
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    user = parsed.username or ""
+    host = parsed.netloc.rpartition("@")[2]
+    return parsed._replace(netloc=f"{user}:***@{host}").geturl()
+
+
 def load_settings(**overrides: object) -> Settings:
     """Settings, or a ConfigError whose message names the variable and the problem."""
     try:
