@@ -11,8 +11,10 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from playlist_sync.sync import backup, playlist_creation, playlist_deletion, video_additions
+from playlist_sync.sync.account import check_account
 from playlist_sync.sync.failures import needs_user
 from playlist_sync.sync.job_store import mirror_job
+from playlist_sync.sync.list_lag import ListLag
 from playlist_sync.sync.payloads import (
     AdditionPlan,
     AddVideosRequest,
@@ -37,18 +39,27 @@ def _heartbeat(done: int) -> None:
 
 class SyncActivities:
     def __init__(
-        self, pool: asyncpg.Pool, youtube: YouTubeFactory, ledger: QuotaLedger, writes: int = 50
+        self,
+        pool: asyncpg.Pool,
+        youtube: YouTubeFactory,
+        ledger: QuotaLedger,
+        writes: int = 50,
+        list_lag: ListLag | None = None,
     ) -> None:
         self._pool = pool
         self._youtube = youtube
         self._ledger = ledger
         self._writes_per_step = writes
+        self._list_lag = list_lag or ListLag()
 
     async def _with_youtube(
         self, request: StageRequest, step: Callable[[SyncYouTube], Awaitable[T]]
     ) -> T:
         try:
-            return await step(await self._youtube(request.job_id, request.now))
+            youtube = await self._youtube(request.job_id, request.now)
+            # Once per step, before any write: a grant of another channel writes nothing.
+            await check_account(youtube, self._pool)
+            return await step(youtube)
         except YouTubeError as error:
             if needs_user(error):
                 # Not retried: the workflow pauses and tells the user to run `starter.py auth`.
@@ -72,7 +83,7 @@ class SyncActivities:
         return await self._with_youtube(
             request,
             lambda yt: playlist_creation.create_category_playlists(
-                yt, self._pool, request.job_id, self._writes_per_step, _heartbeat
+                yt, self._pool, request.job_id, self._writes_per_step, _heartbeat, self._list_lag
             ),
         )
 

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     temporal_task_queue: str = Field(default="playlist-sync", alias="TEMPORAL_TASK_QUEUE")
     youtube_api_url: str | None = Field(default=None, alias="YOUTUBE_API_URL")
     youtube_daily_quota: int = Field(default=10_000, alias="YOUTUBE_DAILY_QUOTA", gt=0)
+    youtube_playlist_creates_per_day: int = Field(
+        default=10, alias="YOUTUBE_PLAYLIST_CREATES_PER_DAY", gt=0
+    )
     quota_reset_text: str = Field(default="pacific-midnight", alias="QUOTA_RESET")
 
     @field_validator("database_url", "youtube_api_url", mode="before")
@@ -70,6 +73,16 @@ class Settings(BaseSettings):
     def temporal_ui_url(self) -> str:
         host, _, port = self.temporal_address.rpartition(":")
         return f"http://{host}:{int(port) + 1000}"
+
+
+def without_password(url: str) -> str:
+    """`url` with its password (if any) shown as ***, for printing."""
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    user = parsed.username or ""
+    host = parsed.netloc.rpartition("@")[2]
+    return parsed._replace(netloc=f"{user}:***@{host}").geturl()
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -79,6 +79,8 @@ class PauseReason(StrEnum):
     ERRORS_COLLECTED = "errors_collected"
     # Beside the seed's three: the OAuth grant is gone and only the user can renew it.
     AUTH_REQUIRED = "auth_required"
+    # Asleep like QUOTA_EXHAUSTED, but for YouTube's limit on new playlists per day.
+    PLAYLIST_CREATION_LIMIT = "playlist_creation_limit"
 
 
 class SyncVideoStatus(StrEnum):

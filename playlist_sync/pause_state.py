@@ -11,6 +11,9 @@ from pydantic import BaseModel
 
 from playlist_sync.models import PauseReason
 
+# The pauses a durable timer ends, at the next quota window.
+SLEEPS_UNTIL_RESET = (PauseReason.QUOTA_EXHAUSTED, PauseReason.PLAYLIST_CREATION_LIMIT)
+
 
 class PauseState(BaseModel):
     consecutive_failures: int = 0
@@ -19,6 +22,9 @@ class PauseState(BaseModel):
     cancel_requested: bool = False
     cancelled: bool = False
     next_resume_at: datetime | None = None
+    # Which of SLEEPS_UNTIL_RESET the timer to `next_resume_at` is for (None: the quota, as
+    # in states carried before the playlist-creation limit).
+    sleeping_for: PauseReason | None = None
     last_resumed_at: datetime | None = None
     completed_at: datetime | None = None
 
@@ -48,8 +54,11 @@ class PauseState(BaseModel):
         if quota_exhausted:
             self.note_quota_exhausted(next_reset)
 
-    def note_quota_exhausted(self, next_reset: datetime | None) -> None:
-        self.pause_reason = self.pause_reason or PauseReason.QUOTA_EXHAUSTED
+    def note_quota_exhausted(
+        self, next_reset: datetime | None, reason: PauseReason = PauseReason.QUOTA_EXHAUSTED
+    ) -> None:
+        self.pause_reason = self.pause_reason or reason
+        self.sleeping_for = self.sleeping_for or reason
         if next_reset is not None and (
             self.next_resume_at is None or next_reset < self.next_resume_at
         ):

@@ -23,8 +23,9 @@ from playlist_sync.models import (
     UnavailableVideo,
     VideoInNoPlaylist,
 )
-from playlist_sync.quota_windows import QuotaReset, window_start, windows_needed
+from playlist_sync.quota_windows import QuotaReset, sync_windows, window_start
 from playlist_sync.youtube.costs import WRITE_COST
+from playlist_sync.youtube.quota_ledger import DEFAULT_CREATES_PER_WINDOW
 
 # The planner reads through a pool, or a connection when several reads must agree.
 Database: TypeAlias = asyncpg.Pool | asyncpg.Connection
@@ -150,6 +151,21 @@ async def quota_remaining(
     return max(daily_quota - (used or 0), 0)
 
 
+async def creations_left(
+    db: Database, *, creates_per_window: int, reset: QuotaReset, now: datetime
+) -> int:
+    """New playlists the window that contains `now` still allows, by the ledger."""
+    row = await db.fetchrow(
+        "SELECT playlists_created, creation_refused_at FROM quota_windows WHERE window_start = $1",
+        window_start(now, reset),
+    )
+    if row is None:
+        return creates_per_window
+    if row["creation_refused_at"] is not None:
+        return 0
+    return max(creates_per_window - row["playlists_created"], 0)
+
+
 async def build_preview(
     pool: asyncpg.Pool,
     *,
@@ -157,8 +173,13 @@ async def build_preview(
     reset: QuotaReset,
     now: datetime,
     sync_job_id: int | None = None,
+    creates_per_window: int = DEFAULT_CREATES_PER_WINDOW,
 ) -> SyncPreview:
-    """What a sync would do now, what it costs, and how many quota windows it takes."""
+    """What a sync would do now, what it costs, and how many quota windows it takes.
+
+    The windows: the sync makes its playlists first, at most `creates_per_window` a window
+    (YouTube's limit on new playlists), then spends the rest of the units from the window of
+    the last one on; see quota_windows.sync_windows."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         # One snapshot: an import or apply running meanwhile cannot make the parts disagree.
         to_create = await categories_to_create(conn)
@@ -166,6 +187,9 @@ async def build_preview(
         to_delete = await playlists_to_delete(conn)
         in_no_playlist = await videos_in_no_playlist(conn, to_delete)
         remaining = await quota_remaining(conn, daily_quota=daily_quota, reset=reset, now=now)
+        creates_left = await creations_left(
+            conn, creates_per_window=creates_per_window, reset=reset, now=now
+        )
 
     counts: dict[int, int] = {}
     names: dict[int, str] = {}
@@ -192,7 +216,15 @@ async def build_preview(
             ),
         ),
         total_quota_cost=total,
-        estimated_days=windows_needed(total, daily_quota, remaining),
+        estimated_days=sync_windows(
+            creates=len(to_create),
+            other_units=total - WRITE_COST * len(to_create),
+            daily_quota=daily_quota,
+            units_left=remaining,
+            creates_per_window=creates_per_window,
+            creates_left=creates_left,
+            write_cost=WRITE_COST,
+        ),
         daily_quota_limit=daily_quota,
         unavailable_videos=_unavailable(missing),
         quota_remaining_today=remaining,

@@ -70,3 +70,65 @@ def windows_needed(cost: int, daily_quota: int, left_in_current: int) -> int:
     remaining = cost - max(left_in_current, 0)
     extra = -(-remaining // daily_quota)
     return extra + (1 if left_in_current > 0 else 0)
+
+
+def reset_grace(reset: QuotaReset) -> timedelta:
+    """How long after a reset YouTube may still answer with the window before (clocks differ):
+    a minute at Pacific midnight, a tenth of a compressed window."""
+    if reset.seconds is None:
+        return timedelta(seconds=60)
+    return timedelta(seconds=min(60.0, reset.seconds / 10))
+
+
+@dataclass(frozen=True)
+class QuotaRefusal:
+    """What a quotaExceeded answer means for the ledger: which window to close (if any) and
+    when to try again."""
+
+    closes: datetime | None  # the start of the window to mark exhausted
+    retry_at: datetime
+
+
+def quota_refusal(charged_at: datetime, reset: QuotaReset) -> QuotaRefusal:
+    """A refusal of a call the ledger charged at `charged_at` belongs to that window, whenever
+    its answer arrived: if the answer came after the reset, the new window is untouched and
+    the retry is at once. A refusal within the grace after a reset is YouTube's clock lagging
+    ours: retry once the grace is over rather than close the new window for a day."""
+    start = window_start(charged_at, reset)
+    grace = reset_grace(reset)
+    if charged_at - start < grace:
+        return QuotaRefusal(closes=None, retry_at=start + grace)
+    return QuotaRefusal(closes=start, retry_at=next_quota_reset(charged_at, reset))
+
+
+def sync_windows(
+    *,
+    creates: int,
+    other_units: int,
+    daily_quota: int,
+    units_left: int,
+    creates_per_window: int,
+    creates_left: int,
+    write_cost: int,
+) -> int:
+    """How many windows, counting the current one if it is used, a sync takes: it makes its
+    `creates` playlists first (each `write_cost` units, at most `creates_per_window` a window,
+    `creates_left` and `units_left` in the current one), then spends `other_units` from the
+    window of the last creation on (the stages run in that order, so the units a window has
+    left while the sync waits for the creation limit are not spent)."""
+    if creates <= 0 or daily_quota < write_cost:
+        return windows_needed(creates * write_cost + other_units, daily_quota, units_left)
+    windows = 0
+    units, slots = max(units_left, 0), max(creates_left, 0)
+    while True:
+        made = min(creates, slots, units // write_cost)
+        if made:
+            windows += 1
+            creates -= made
+            units -= made * write_cost
+        if not creates:
+            break
+        units, slots = daily_quota, creates_per_window
+    if other_units <= units:
+        return windows
+    return windows + -(-(other_units - units) // daily_quota)

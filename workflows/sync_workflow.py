@@ -169,6 +169,10 @@ class PlaylistSyncWorkflow:
             quota_exhausted=outcome.quota_exhausted,
             next_reset=outcome.next_reset,
         )
+        if outcome.creation_limited:
+            self._state.note_quota_exhausted(
+                outcome.next_reset, PauseReason.PLAYLIST_CREATION_LIMIT
+            )
 
     def _count_created(self, outcome: StepOutcome) -> None:
         self._apply(outcome)

@@ -22,7 +22,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from playlist_sync.models import PauseReason
-    from playlist_sync.pause_state import PauseState
+    from playlist_sync.pause_state import SLEEPS_UNTIL_RESET, PauseState
     from playlist_sync.youtube.costs import WRITE_COST
 
 # The pauses only the user ends, with `resume` (after `auth` for AUTH_REQUIRED).
@@ -63,7 +63,7 @@ class WriteGate:
             if s.cancel_requested:
                 s.cancelled = True
                 return False
-            if s.pause_reason == PauseReason.QUOTA_EXHAUSTED and not s.user_paused:
+            if s.pause_reason in SLEEPS_UNTIL_RESET and not s.user_paused:
                 await self._sleep_until_reset()
             else:
                 await self._wait_for_resume()
@@ -100,9 +100,10 @@ class WriteGate:
                 break
         # The reset (or the quota found) answers every resume so far.
         self._resumes_acted_on = self._resumes_received
-        if s.pause_reason == PauseReason.QUOTA_EXHAUSTED or not counted:
+        if s.pause_reason in SLEEPS_UNTIL_RESET or not counted:
             s.pause_reason = None
         s.next_resume_at = None
+        s.sleeping_for = None
         s.last_resumed_at = workflow.now()
         if not s.user_paused:
             await self._mirror()
@@ -173,7 +174,9 @@ class WriteGate:
         counted = workflow.patched(_RESUME_NEVER_LOST)
         if s.pause_reason in (_ENDED_BY_RESUME if counted else (PauseReason.USER_PAUSED,)):
             # Still asleep until the reset if the quota was spent meanwhile.
-            s.pause_reason = PauseReason.QUOTA_EXHAUSTED if s.next_resume_at else None
+            s.pause_reason = (
+                (s.sleeping_for or PauseReason.QUOTA_EXHAUSTED) if s.next_resume_at else None
+            )
         if held and counted:
             self._resumes_received += 1
             s.consecutive_failures = 0

@@ -13,6 +13,7 @@ import asyncpg
 
 from playlist_sync.categories.file import CategorySpec, ParsedCategories
 from playlist_sync.categories.problems import CategoriesInvalid
+from playlist_sync.sync.playlist_creation import MARKER_ROOM
 
 # YouTube's limits (see youtube-facts.md).
 MAX_TITLE = 150
@@ -190,12 +191,14 @@ def _text_limits(category: CategorySpec) -> list[tuple[str, str]]:
                 f" (this one has {len(category.name)})",
             )
         )
-    if len(category.description) > MAX_DESCRIPTION:
+    if len(category.description) > MAX_DESCRIPTION - MARKER_ROOM:
+        # The sync ends a new playlist's description with its marker: count it in.
         found.append(
             (
                 "description",
-                f"YouTube refuses descriptions over {MAX_DESCRIPTION:,} characters"
-                f" (this one has {len(category.description):,})",
+                f"YouTube refuses descriptions over {MAX_DESCRIPTION:,} characters and the"
+                f" sync adds up to {MARKER_ROOM} (its marker), so at most"
+                f" {MAX_DESCRIPTION - MARKER_ROOM:,} (this one has {len(category.description):,})",
             )
         )
     for key, what, text in (

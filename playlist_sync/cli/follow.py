@@ -18,7 +18,7 @@ from temporalio.service import RPCError
 from playlist_sync.cli.errors import CliError
 from playlist_sync.cli.jobs import job_to_show, web_ui_link
 from playlist_sync.config import Settings
-from playlist_sync.models import PauseReason
+from playlist_sync.pause_state import SLEEPS_UNTIL_RESET
 from playlist_sync.quota_windows import next_quota_reset
 from playlist_sync.sync.job_store import JobRow
 from playlist_sync.youtube.quota_ledger import QuotaLedger
@@ -60,7 +60,7 @@ class QuotaPauses:
 
     def see(self, job: JobRow) -> None:
         record = job.record()
-        if record.pause_reason is PauseReason.QUOTA_EXHAUSTED and job.next_resume_at:
+        if record.pause_reason in SLEEPS_UNTIL_RESET and job.next_resume_at:
             self._resets.add(job.next_resume_at)
         resumed = record.last_resumed_at
         if resumed is not None and resumed != self._resumed_before:

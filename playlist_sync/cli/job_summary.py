@@ -49,6 +49,12 @@ def pause_text(job: JobRow) -> str | None:
     if reason is PauseReason.QUOTA_EXHAUSTED:
         resumes = f"at {when(job.next_resume_at)}" if job.next_resume_at else "at the next reset"
         return f"waiting for the quota window to reset; it goes on by itself {resumes}"
+    if reason is PauseReason.PLAYLIST_CREATION_LIMIT:
+        resumes = f"at {when(job.next_resume_at)}" if job.next_resume_at else "at the next reset"
+        return (
+            "waiting for the playlist-creation limit (YouTube allows a few new playlists a day);"
+            f" it goes on by itself {resumes}"
+        )
     if reason is PauseReason.USER_PAUSED:
         return f"paused by you; `starter.py resume {job.id}` goes on"
     if reason is PauseReason.ERRORS_COLLECTED:

@@ -53,6 +53,7 @@ async def current_preview(pool: asyncpg.Pool, settings: Settings) -> SyncPreview
         daily_quota=settings.youtube_daily_quota,
         reset=settings.quota_reset,
         now=datetime.now(UTC),
+        creates_per_window=settings.youtube_playlist_creates_per_day,
     )
 
 

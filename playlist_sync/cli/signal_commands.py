@@ -17,6 +17,7 @@ from playlist_sync.cli.jobs import add_job_argument, job_to_show, job_to_signal
 from playlist_sync.cli.worker_presence import worker_listening
 from playlist_sync.config import Settings
 from playlist_sync.models import PauseReason
+from playlist_sync.pause_state import SLEEPS_UNTIL_RESET
 from playlist_sync.sync.job_store import JobRow
 from playlist_sync.temporal_client import connect
 
@@ -107,7 +108,7 @@ async def _outcome(pool: asyncpg.Pool, action: str, job: JobRow, within: float) 
             )
     else:
         was = job.record().pause_reason
-        if was is PauseReason.QUOTA_EXHAUSTED:
+        if was in SLEEPS_UNTIL_RESET:
             # The workflow checks the window's quota and goes on only if there is room.
             resets = f" at {when(job.next_resume_at)}" if job.next_resume_at else ""
             return (

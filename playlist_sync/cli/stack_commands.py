@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from playlist_sync.cli.errors import ServiceUnavailable
-from playlist_sync.config import Settings
+from playlist_sync.config import Settings, without_password
 from playlist_sync.stack import local_stack
 
 
@@ -30,7 +30,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             status = await local_stack.up(settings)
         except (RuntimeError, TimeoutError) as error:
             raise ServiceUnavailable(str(error)) from None
-        print(f"Postgres:    {status.database_url}")
+        print(f"Postgres:    {without_password(status.database_url)}")
         print(f"Temporal:    {status.temporal_address}")
         print(f"Temporal UI: {status.temporal_ui_url}")
         return 0

@@ -24,6 +24,8 @@ class ApiCall:
     now: datetime
     # For the list methods (`lags`): the playlists as the call sees them, maybe lagging.
     playlists: Mapping[str, ListedPlaylist] = field(default_factory=dict)
+    # Another account's channel id (a grant made with `login_hint`); None: the library's.
+    account: str | None = None
 
     def one(self, name: str) -> str | None:
         return self.query.get(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from playlist_sync.emulator.calls import ApiCall, ApiMethod, only_filter
@@ -39,11 +40,18 @@ def list_videos(library: Library, call: ApiCall) -> dict[str, Any]:
     return list_response("youtube#videoListResponse", resources, page, len(videos))
 
 
+def other_account_title(channel_id: str) -> str:
+    return f"Other account {channel_id[-4:]}"
+
+
 def list_channels(library: Library, call: ApiCall) -> dict[str, Any]:
     chosen = only_filter(call, ("mine", "id"))
     size = max_results(call.one("maxResults"))
-    mine = chosen == "mine" or library.channel.id in call.many("id")
-    channels = [library.channel] if mine else []
+    own = library.channel
+    if call.account is not None:
+        own = dataclasses.replace(own, id=call.account, title=other_account_title(call.account))
+    mine = chosen == "mine" or own.id in call.many("id")
+    channels = [own] if mine else []
     page = page_of(channels, size, call.one("pageToken"))
     resources = [channel_resource(channel, call.parts) for channel in page.entries]
     return list_response("youtube#channelListResponse", resources, page, size)

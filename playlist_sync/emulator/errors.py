@@ -99,6 +99,15 @@ def insufficient_permissions() -> ApiError:
     )
 
 
+def other_account() -> ApiError:
+    return ApiError(
+        403,
+        "forbidden",
+        "The emulator holds one library: another account (login_hint) may only call channels.list.",
+        "youtube.common",
+    )
+
+
 def backend_error(code: int = 500) -> ApiError:
     if code == 503:
         return ApiError(503, "backendError", "The service is currently unavailable.", "global")

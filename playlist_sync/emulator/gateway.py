@@ -23,6 +23,7 @@ from playlist_sync.emulator.errors import (
     auth_error,
     backend_error,
     insufficient_permissions,
+    other_account,
     parse_error,
     quota_exceeded,
     too_many_playlists,
@@ -76,13 +77,17 @@ def _admit(
         raise injected
     if not grant.can_read or (method.writes and not grant.can_write):
         raise insufficient_permissions()
+    account = grant.account if grant.account != state.library.channel.id else None
+    if account is not None and method.name != "channels.list":
+        # The emulator holds one library: another account can only say which channel it is.
+        raise other_account()
     parts = (
         parse_parts(request.query.getall("part", []), method.parts)
         if method.parts is not None
         else frozenset()
     )
     body = _json_body(raw) if request.method in ("POST", "PUT") else None
-    call = ApiCall(request.query, body, parts, now)
+    call = ApiCall(request.query, body, parts, now, account=account)
     target = method.target(state.library, call) if method.writes else None
     if target is not None and target in state.busy:
         # YouTube's reported answer to a second write racing into the same playlist.

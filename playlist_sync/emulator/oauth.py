@@ -74,6 +74,8 @@ async def authorize(request: web.Request) -> web.Response:
         query.get("code_challenge"),
         query.get("code_challenge_method", "plain"),
         time.time(),
+        # Google's hint for which account signs in: here, another account's channel id.
+        account=query.get("login_hint") or None,
     )
     answer = {"code": code, "scope": " ".join(sorted(scopes))}
     if "state" in query:

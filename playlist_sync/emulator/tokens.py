@@ -47,6 +47,9 @@ class Grant:
     """What an access token lets its bearer do."""
 
     scopes: frozenset[str]
+    # The channel id of another Google account than the library's (`login_hint` at consent);
+    # None: the library's own channel.
+    account: str | None = None
 
     @property
     def can_read(self) -> bool:
@@ -67,6 +70,7 @@ class _Code:
     challenge: str | None
     challenge_method: str
     expires_at: float
+    account: str | None = None
 
 
 @dataclass
@@ -76,6 +80,7 @@ class _Token:
     revoked: bool = False
     # The refresh token a grant grew from: revoking any token of it revokes them all.
     grant: str = ""
+    account: str | None = None
 
     def expired(self, now: float) -> bool:
         return self.expires_at is not None and self.expires_at <= now
@@ -97,10 +102,11 @@ class TokenStore:
         challenge: str | None,
         challenge_method: str,
         now: float,
+        account: str | None = None,
     ) -> str:
         code = "4/0" + secrets.token_urlsafe(32)
         self._codes[code] = _Code(
-            scopes, redirect_uri, challenge, challenge_method, now + CODE_TTL_SECONDS
+            scopes, redirect_uri, challenge, challenge_method, now + CODE_TTL_SECONDS, account
         )
         return code
 
@@ -118,9 +124,12 @@ class TokenStore:
         refresh_token = "1//0" + secrets.token_urlsafe(48)
         lifetime = self.refresh_ttl_seconds
         self._refresh[refresh_token] = _Token(
-            pending.scopes, None if lifetime is None else now + lifetime, grant=refresh_token
+            pending.scopes,
+            None if lifetime is None else now + lifetime,
+            grant=refresh_token,
+            account=pending.account,
         )
-        answer = self._new_access(pending.scopes, now, refresh_token)
+        answer = self._new_access(pending.scopes, now, refresh_token, pending.account)
         answer["refresh_token"] = refresh_token
         if lifetime is not None:
             answer["refresh_token_expires_in"] = lifetime
@@ -130,7 +139,7 @@ class TokenStore:
         grant = self._refresh.get(refresh_token)
         if grant is None or grant.revoked or grant.expired(now):
             raise expired_or_revoked()
-        return self._new_access(grant.scopes, now, refresh_token)
+        return self._new_access(grant.scopes, now, refresh_token, grant.account)
 
     def revoke(self, token: str) -> None:
         """Google's `/revoke`: the token and every token of its grant stop working."""
@@ -148,7 +157,7 @@ class TokenStore:
             return None
         if token.expired(now):
             return None
-        return Grant(token.scopes)
+        return Grant(token.scopes, token.account)
 
     def revoke_all(self) -> dict[str, int]:
         for token in (*self._access.values(), *self._refresh.values()):
@@ -159,9 +168,13 @@ class TokenStore:
     def issued(self) -> dict[str, list[str]]:
         return {"access": list(self._access), "refresh": list(self._refresh)}
 
-    def _new_access(self, scopes: frozenset[str], now: float, grant: str) -> dict[str, Any]:
+    def _new_access(
+        self, scopes: frozenset[str], now: float, grant: str, account: str | None = None
+    ) -> dict[str, Any]:
         access_token = "ya29.a0" + secrets.token_urlsafe(48)
-        self._access[access_token] = _Token(scopes, now + self.ttl_seconds, grant=grant)
+        self._access[access_token] = _Token(
+            scopes, now + self.ttl_seconds, grant=grant, account=account
+        )
         return {
             "access_token": access_token,
             "expires_in": self.ttl_seconds,

@@ -19,7 +19,9 @@ from playlist_sync.library.store import (
     upsert_playlist,
     upsert_videos,
 )
+from playlist_sync.sync.account import store_channel
 from playlist_sync.youtube.resources import (
+    Channel,
     RemotePlaylist,
     RemotePlaylistItem,
     RemoteVideo,
@@ -38,6 +40,8 @@ class LibraryReader(Protocol):
     Each method returns everything, however many pages it takes; `videos` accepts any number
     of ids and leaves out the ones YouTube does not show (deleted, other people's private).
     """
+
+    async def my_channel(self) -> Channel: ...
 
     async def my_playlists(self) -> list[RemotePlaylist]: ...
 
@@ -82,6 +86,8 @@ async def import_library(
     Running it again updates rows in place; a playlist YouTube no longer lists is marked
     `deleted_from_youtube_at`, never removed.
     """
+    # Kept so that a sync refuses to write when `auth` was run as another channel since.
+    channel = await client.my_channel()
     remote_playlists = await client.my_playlists()
     total = len(remote_playlists)
     if on_progress:
@@ -110,6 +116,7 @@ async def import_library(
             on_progress(done, total)
     async with pool.acquire() as conn, conn.transaction():
         gone = await mark_gone_playlists(conn, [playlist.id for playlist in remote_playlists])
+        await store_channel(conn, channel)
     return ImportSummary(
         playlists=total,
         videos=len(known),

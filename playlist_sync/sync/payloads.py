@@ -71,6 +71,8 @@ class StepOutcome(BaseModel):
     failed: int = 0
     remaining: int = 0
     quota_exhausted: bool = False
+    # No new playlist until `next_reset` (YouTube's limit on new playlists per window).
+    creation_limited: bool = False
     next_reset: datetime | None = None
     # The job was paused or cancelled (seen in Postgres) before the batch's next write.
     held: bool = False

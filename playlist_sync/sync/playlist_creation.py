@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -12,17 +13,30 @@ from playlist_sync.models import StageCounts, SyncError, SyncStage
 from playlist_sync.planner import categories_to_create
 from playlist_sync.sync.failures import ends_the_step
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
+from playlist_sync.sync.list_lag import ListLag
 from playlist_sync.sync.payloads import StepOutcome
 from playlist_sync.sync.youtube_port import SyncYouTube
-from playlist_sync.youtube.errors import QuotaExceeded, YouTubeError
+from playlist_sync.youtube.errors import PlaylistCreationLimited, QuotaExceeded, YouTubeError
 
 # The marker in the description: if the database write after playlists.insert is lost to a
-# crash, the retry finds the playlist by it instead of creating a second one.
-_MARKER = re.compile(r"\(playlist-sync job (\d+), category (\d+)\)")
+# crash (or its answer to an error), the retry finds the playlist by it instead of creating a
+# second one. Only at the very end of a description, where the sync puts it: a user's text
+# that merely contains one is not taken for it.
+_MARKER = re.compile(r"\(playlist-sync job (\d+), category (\d+)\)\s*\Z")
+
+# What the marker adds to a description at most (ids up to bigint's 19 digits), which the
+# categories file's description check counts against YouTube's 5,000 characters.
+MARKER_ROOM = len("\n\n" + "(playlist-sync job , category )") + 2 * 19
 
 
 def marker(job_id: int, category_id: int) -> str:
     return f"(playlist-sync job {job_id}, category {category_id})"
+
+
+def marked_by(description: str) -> tuple[int, int] | None:
+    """(job id, category id) of the marker that ends `description`, if one does."""
+    match = _MARKER.search(description)
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def description_for(text: str, job_id: int, category_id: int) -> str:
@@ -52,11 +66,14 @@ async def create_category_playlists(
     job_id: int,
     max_writes: int,
     heartbeat: Callable[[int], None],
+    lag: ListLag | None = None,
 ) -> StepOutcome:
     outcome = StepOutcome()
     todo = await _to_create(pool, job_id)
     if any(row["playlist_requested_at"] for row in todo):
-        todo = await _adopt_playlists_made_before(youtube, pool, job_id, todo)
+        todo = await _adopt_playlists_made_before(
+            youtube, pool, job_id, todo, lag or ListLag(), heartbeat
+        )
     for row in todo[:max_writes]:
         if await writes_held(pool, job_id):
             outcome.held = True
@@ -68,6 +85,15 @@ async def create_category_playlists(
             playlist_id = await youtube.create_youtube_playlist(
                 row["name"], description_for(row["description"], job_id, row["id"])
             )
+        except PlaylistCreationLimited as error:
+            if error.reason == "ledgerRefused":
+                # Never sent. A 429 may come after the playlist was made: the next window's
+                # step looks for it by its marker first.
+                await pool.execute(
+                    "UPDATE categories SET playlist_requested_at = NULL WHERE id = $1", row["id"]
+                )
+            outcome.creation_limited, outcome.next_reset = True, error.next_reset
+            break
         except QuotaExceeded as error:
             await pool.execute(
                 "UPDATE categories SET playlist_requested_at = NULL WHERE id = $1", row["id"]
@@ -120,14 +146,31 @@ async def creation_totals(pool: asyncpg.Pool, job_id: int) -> StageCounts:
 
 
 async def _adopt_playlists_made_before(
-    youtube: SyncYouTube, pool: asyncpg.Pool, job_id: int, todo: list[asyncpg.Record]
+    youtube: SyncYouTube,
+    pool: asyncpg.Pool,
+    job_id: int,
+    todo: list[asyncpg.Record],
+    lag: ListLag,
+    heartbeat: Callable[[int], None],
 ) -> list[asyncpg.Record]:
-    """Categories whose insert may have happened: adopt the playlists that carry their marker."""
-    made: dict[int, str] = {}
-    for playlist in await youtube.my_playlists():
-        match = _MARKER.search(playlist.description)
-        if match and int(match.group(1)) == job_id:
-            made.setdefault(int(match.group(2)), playlist.id)
+    """Categories whose insert may have happened: adopt the playlists that carry their marker.
+
+    A list that does not show one yet may be trailing the insert: it is read again, after
+    growing delays, until the insert is older than the lag allowed for."""
+    requested = {row["id"]: row["playlist_requested_at"] for row in todo}
+    requested = {category: at for category, at in requested.items() if at is not None}
+    delays = list(lag.delays)
+    while True:
+        made = await _made_by_job(youtube, job_id)
+        missing = [category for category in requested if category not in made]
+        if not missing or not delays:
+            break
+        now = await pool.fetchval("SELECT now()")
+        if all(now - requested[category] >= lag.horizon for category in missing):
+            break
+        heartbeat(0)
+        await asyncio.sleep(delays.pop(0))
+        heartbeat(0)
     for row in todo:
         if row["playlist_requested_at"] is not None:
             adopted = made.get(row["id"])
@@ -140,3 +183,13 @@ async def _adopt_playlists_made_before(
                 job_id if adopted else None,
             )
     return await _to_create(pool, job_id)
+
+
+async def _made_by_job(youtube: SyncYouTube, job_id: int) -> dict[int, str]:
+    """Category id -> the playlist this job made for it, by the markers YouTube lists now."""
+    made: dict[int, str] = {}
+    for playlist in await youtube.my_playlists():
+        found = marked_by(playlist.description)
+        if found is not None and found[0] == job_id:
+            made.setdefault(found[1], playlist.id)
+    return made

@@ -63,6 +63,7 @@ async def start_sync(
         daily_quota=settings.youtube_daily_quota,
         reset=settings.quota_reset,
         now=datetime.now(UTC),
+        creates_per_window=settings.youtube_playlist_creates_per_day,
     )
     if not await pool.fetchval("SELECT EXISTS (SELECT 1 FROM categories)"):
         raise SyncRefused("no categories yet: run `starter.py categories apply FILE` first")

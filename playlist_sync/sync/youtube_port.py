@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from playlist_sync.youtube.resources import RemotePlaylist, RemotePlaylistItem
+from playlist_sync.youtube.resources import Channel, RemotePlaylist, RemotePlaylistItem
 
 
 class SyncYouTube(Protocol):
+    async def my_channel(self) -> Channel: ...
+
     async def create_youtube_playlist(self, title: str, description: str) -> str: ...
 
     async def add_video_to_playlist(self, playlist_id: str, video_id: str) -> str: ...

@@ -23,12 +23,14 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
 from playlist_sync.config import Settings
+from playlist_sync.quota_windows import quota_refusal
 from playlist_sync.youtube import wire
 from playlist_sync.youtube.costs import READ_COST, WRITE_COST
 from playlist_sync.youtube.credentials import CredentialsProvider
 from playlist_sync.youtube.errors import (
     AuthRequired,
     Forbidden,
+    PlaylistCreationLimited,
     PlaylistNotFound,
     QuotaExceeded,
     ResponseLost,
@@ -72,6 +74,10 @@ class _Call:
     @property
     def cost(self) -> int:
         return WRITE_COST if self.write else READ_COST
+
+    @property
+    def creates_playlist(self) -> bool:
+        return self.operation == "playlists.insert"
 
     def describe(self) -> str:
         shown = ", ".join(f"{k}={v}" for k, v in self.details.items() if not isinstance(v, list))
@@ -276,19 +282,27 @@ class YouTubeClient:
 
     async def _send(self, call: _Call) -> dict[str, Any]:
         credentials = await _in_call_thread(self.credentials.access_credentials)
+        # The window the call is charged to, whenever its answer comes: a refusal belongs to it.
+        charged_at = self.ledger_time()
         event_id = await self.ledger.reserve(
             call.cost,
             call.operation,
             call.details,
             sync_job_id=self.sync_job_id,
-            at=self.ledger_time(),
+            at=charged_at,
         )
+        if call.creates_playlist:
+            try:
+                await self.ledger.reserve_creation(charged_at)
+            except PlaylistCreationLimited as limited:
+                await self.ledger.release(event_id, limited.outcome)
+                raise
         await self.limiter.acquire(WRITE_WEIGHT if call.write else READ_WEIGHT)
         try:
             answer = await _in_call_thread(self._execute, call, credentials)
         except _CALL_FAILURES as failure:
             error = classify(failure, call.describe())
-            await self._settle_failure(event_id, failure, error, credentials)
+            await self._settle_failure(call, charged_at, event_id, failure, error, credentials)
             log.debug("%s failed: %s", call.describe(), error)
             raise error from failure
         except Exception as failure:
@@ -311,6 +325,8 @@ class YouTubeClient:
 
     async def _settle_failure(
         self,
+        call: _Call,
+        charged_at: datetime,
         event_id: int,
         failure: BaseException,
         error: YouTubeError,
@@ -318,21 +334,35 @@ class YouTubeClient:
     ) -> None:
         if error.status == 401:
             self.credentials.invalidate(credentials.token)
-        if isinstance(error, QuotaExceeded):
-            # YouTube's count is the one that matters: close the window for every process.
-            at = self.ledger_time()
-            await self.ledger.mark_exhausted(at)
-            error.next_reset = self.ledger.next_reset(at)
+        quota_refused = False
+        if isinstance(error, PlaylistCreationLimited):
+            # One refusal per window, whatever the number of workers: none sends another.
+            await self.ledger.refuse_creations(charged_at)
+            error.next_reset = self.ledger.next_reset(charged_at)
+        elif isinstance(error, QuotaExceeded):
+            quota_refused = True
+            # YouTube's count is the one that matters: close the window the call was charged
+            # to (not the one its answer arrived in) for every process.
+            refusal = quota_refusal(charged_at, self.ledger.reset)
+            if refusal.closes is not None:
+                await self.ledger.mark_exhausted(charged_at)
+            error.next_reset = refusal.retry_at
+        if call.creates_playlist and _made_nothing(error, failure):
+            await self.ledger.release_creation(charged_at)
         # 401s and quotaExceeded refusals are free on YouTube, and so is a request that never
         # left: give their units back so the ledger keeps matching YouTube's own count.
-        if (
-            error.status == 401
-            or isinstance(error, QuotaExceeded)
-            or isinstance(failure, _NEVER_SENT)
-        ):
+        if error.status == 401 or quota_refused or isinstance(failure, _NEVER_SENT):
             await self.ledger.release(event_id, error.outcome)
         else:
             await self.ledger.record_outcome(event_id, error.outcome)
+
+
+def _made_nothing(error: YouTubeError, failure: BaseException) -> bool:
+    """The write certainly did not happen: never sent, or refused with a 4xx (not a 409
+    conflict, nor the 429 that may come after the playlist was made)."""
+    if isinstance(failure, _NEVER_SENT):
+        return True
+    return error.status is not None and 400 <= error.status < 500 and error.status not in (409, 429)
 
 
 T = TypeVar("T")
@@ -370,7 +400,12 @@ async def youtube_client_from_settings(
     # Parse the discovery document now, off the event loop, rather than in the first call.
     await asyncio.to_thread(youtube_service, settings.youtube_api_url)
     return YouTubeClient(
-        ledger=QuotaLedger(pool, settings.youtube_daily_quota, settings.quota_reset),
+        ledger=QuotaLedger(
+            pool,
+            settings.youtube_daily_quota,
+            settings.quota_reset,
+            settings.youtube_playlist_creates_per_day,
+        ),
         credentials=CredentialsProvider(Path(settings.data_dir)),
         api_url=settings.youtube_api_url,
         limiter=limiter or RateLimiter(),

@@ -55,6 +55,16 @@ class QuotaExceeded(YouTubeError):
         self.next_reset = next_reset
 
 
+class PlaylistCreationLimited(QuotaExceeded):
+    """No new playlist in this quota window: YouTube answered 429 "You are creating too many
+    playlists", or the window's allowance (YOUTUBE_PLAYLIST_CREATES_PER_DAY) is used.
+
+    A QuotaExceeded, so that every writer sleeps until `next_reset`; never retried within the
+    window (users who kept retrying lost their channel). A 429'd insert may still have made
+    the playlist: look for it before making it again.
+    """
+
+
 class RateLimited(YouTubeError):
     """Too many requests too fast: retry later, with backoff."""
 
@@ -97,6 +107,7 @@ class ResponseLost(Exception):
 # For the workflow's RetryPolicy: everything except Transient and RateLimited.
 NON_RETRYABLE_ERROR_TYPES: tuple[str, ...] = (
     "QuotaExceeded",
+    "PlaylistCreationLimited",
     "PlaylistNotFound",
     "VideoUnavailable",
     "PlaylistFull",
@@ -107,6 +118,8 @@ NON_RETRYABLE_ERROR_TYPES: tuple[str, ...] = (
 
 _QUOTA = {"quotaExceeded", "dailyLimitExceeded"}
 _RATE = {"rateLimitExceeded", "userRateLimitExceeded"}
+# YouTube's 429 for the daily limit on new playlists ("You are creating too many playlists...").
+_TOO_MANY_PLAYLISTS = "too many playlists"
 
 
 def classify(exc: BaseException, context: str = "") -> YouTubeError:
@@ -143,17 +156,19 @@ def _classify_http(exc: HttpError, prefix: str) -> YouTubeError:
     message = f"{prefix}YouTube answered {status} {reason or ''}".rstrip()
     if api_message:
         message = f"{message}: {api_message}"
-    kind = _http_error_class(status, reason)
+    kind = _http_error_class(status, reason, api_message)
     if kind is AuthRequired:
         message = f"{message}; {AUTH_HINT}"
     return kind(message, status=status, reason=reason)
 
 
-def _http_error_class(status: int, reason: str | None) -> type[YouTubeError]:
+def _http_error_class(status: int, reason: str | None, api_message: str) -> type[YouTubeError]:
     if status == 401:
         return AuthRequired
     if status == 403 and reason in _QUOTA:
         return QuotaExceeded
+    if status == 429 and _TOO_MANY_PLAYLISTS in api_message.lower():
+        return PlaylistCreationLimited
     if status == 429 or (status == 403 and reason in _RATE):
         return RateLimited
     if status == 403 and reason == "playlistContainsMaximumNumberOfVideos":

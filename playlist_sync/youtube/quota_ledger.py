@@ -12,7 +12,10 @@ from typing import Any
 import asyncpg
 
 from playlist_sync.quota_windows import QuotaReset, next_quota_reset, window_start
-from playlist_sync.youtube.errors import QuotaExceeded
+from playlist_sync.youtube.errors import PlaylistCreationLimited, QuotaExceeded
+
+# YouTube's limit on new playlists per channel and day (youtube-facts.md).
+DEFAULT_CREATES_PER_WINDOW = 10
 
 # One statement, so two processes can never both take the last units: the upsert locks the
 # window row, re-checks the budget on the row's latest version, and only then is the event
@@ -52,15 +55,44 @@ ON CONFLICT (window_start) DO UPDATE
 """
 
 
-class QuotaLedger:
-    """Reserves, records and reports quota units per window (`quota_windows`, `quota_events`)."""
+# One new playlist more in the window, unless its allowance is used or YouTube refused one.
+# The row is locked by the upsert, so workers racing for the last one cannot both get it.
+_RESERVE_CREATION = """
+INSERT INTO quota_windows AS w (window_start, units_used, daily_limit, playlists_created)
+SELECT $1::timestamptz, 0, $3::integer, 1 WHERE $2::integer >= 1
+ON CONFLICT (window_start) DO UPDATE
+    SET playlists_created = w.playlists_created + 1
+    WHERE w.creation_refused_at IS NULL AND w.playlists_created < $2::integer
+RETURNING playlists_created
+"""
 
-    def __init__(self, pool: asyncpg.Pool, daily_quota: int, reset: QuotaReset):
+_REFUSE_CREATIONS = """
+INSERT INTO quota_windows AS w (window_start, units_used, daily_limit, creation_refused_at)
+VALUES ($1, 0, $2, $3)
+ON CONFLICT (window_start) DO UPDATE
+    SET creation_refused_at = COALESCE(w.creation_refused_at, EXCLUDED.creation_refused_at)
+"""
+
+
+class QuotaLedger:
+    """Reserves, records and reports quota units per window (`quota_windows`, `quota_events`),
+    and the new playlists made in each window (`playlists_created`)."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        daily_quota: int,
+        reset: QuotaReset,
+        creates_per_window: int = DEFAULT_CREATES_PER_WINDOW,
+    ):
         if daily_quota <= 0:
             raise ValueError("daily_quota must be positive")
+        if creates_per_window <= 0:
+            raise ValueError("creates_per_window must be positive")
         self.pool = pool
         self.daily_quota = daily_quota
         self.reset = reset
+        self.creates_per_window = creates_per_window
 
     def next_reset(self, at: datetime | None = None) -> datetime:
         return next_quota_reset(_now(at), self.reset)
@@ -115,13 +147,67 @@ class QuotaLedger:
         await self.pool.execute(_RELEASE, event_id, outcome)
 
     async def mark_exhausted(self, at: datetime | None = None) -> None:
-        """The API answered quotaExceeded: refuse everything else until the window ends.
+        """The API answered quotaExceeded to a call charged at `at`: refuse everything else
+        until the window of `at` ends (see quota_refusal for which window that is).
 
         Our count can be lower than YouTube's (another app on the same project, a reset of the
         ledger), and YouTube's word is the one that counts.
         """
         at = _now(at)
         await self.pool.execute(_MARK_EXHAUSTED, window_start(at, self.reset), self.daily_quota, at)
+
+    async def reserve_creation(self, at: datetime) -> None:
+        """Count one new playlist in the window of `at` (the same instant its units were
+        charged at), or raise PlaylistCreationLimited naming the next reset."""
+        start = window_start(at, self.reset)
+        created = await self.pool.fetchval(
+            _RESERVE_CREATION, start, self.creates_per_window, self.daily_quota
+        )
+        if created is not None:
+            return
+        next_reset = next_quota_reset(at, self.reset)
+        refused = await self.pool.fetchval(
+            "SELECT creation_refused_at FROM quota_windows WHERE window_start = $1", start
+        )
+        why = (
+            "YouTube refused a new playlist in this window (429 too many playlists)"
+            if refused is not None
+            else f"{self.creates_per_window} new playlists made in this window"
+            " (YOUTUBE_PLAYLIST_CREATES_PER_DAY)"
+        )
+        raise PlaylistCreationLimited(
+            f"playlist-creation limit: {why}; next new playlist after {next_reset.isoformat()}",
+            reason="ledgerRefused",
+            next_reset=next_reset,
+        )
+
+    async def release_creation(self, at: datetime) -> None:
+        """Give back the count of an insert that certainly made nothing (refused with a 4xx,
+        or never sent). An insert whose outcome is unknown keeps it."""
+        await self.pool.execute(
+            """UPDATE quota_windows SET playlists_created = GREATEST(0, playlists_created - 1)
+               WHERE window_start = $1""",
+            window_start(at, self.reset),
+        )
+
+    async def refuse_creations(self, at: datetime) -> None:
+        """YouTube answered 429 "too many playlists" to an insert counted in the window of
+        `at`: no other insert is sent in that window, by any process."""
+        await self.pool.execute(
+            _REFUSE_CREATIONS, window_start(at, self.reset), self.daily_quota, datetime.now(UTC)
+        )
+
+    async def creations_left(self, at: datetime | None = None) -> int:
+        row = await self.pool.fetchrow(
+            """SELECT playlists_created, creation_refused_at FROM quota_windows
+               WHERE window_start = $1""",
+            window_start(_now(at), self.reset),
+        )
+        if row is None:
+            return self.creates_per_window
+        if row["creation_refused_at"] is not None:
+            return 0
+        return max(0, self.creates_per_window - int(row["playlists_created"]))
 
     async def remaining(self, at: datetime | None = None) -> int:
         row = await self._window(at)

@@ -113,11 +113,6 @@ async def test_more_playlists_than_a_window_allows_are_made_in_the_next(
 
 
 @pytest.mark.timeout(90)
-@pytest.mark.xfail(
-    reason="issue 11: a 429 'too many playlists' is retried within the window (a retry storm "
-    "that costs users their channel) instead of sleeping until the next one",
-    strict=False,
-)
 async def test_a_refused_creation_is_not_retried_within_the_window(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:

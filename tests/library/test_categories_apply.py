@@ -74,7 +74,7 @@ keep_playlists: [Recipes, Gone]
         f"{path}:3: categories[0].videos[1]: unknown video id 'xyz' (not in any imported playlist)",
         f"{path}:4: categories[1].name: YouTube refuses titles containing '<' or '>'",
         f"{path}:5: categories[1].description: YouTube refuses descriptions over 5,000 characters"
-        " (this one has 5,001)",
+        " and the sync adds up to 71 (its marker), so at most 4,929 (this one has 5,001)",
         f"{path}:8: categories[2].from_playlists[0]: 2 imported playlists are titled 'Music'"
         " (PL2, PL3): use the id",
         f"{path}:8: categories[2].from_playlists[1]: unknown playlist 'Nope'"
@@ -252,3 +252,25 @@ async def test_playlists_by_title_prefer_the_users_own_and_live_ones(
     )
     assert (await apply_categories(db_pool, path)).empty
     assert await _categories(db_pool) == {"Cooking": ["a", "b"], "Twins": ["d", "e"]}
+
+
+async def test_a_description_leaves_room_for_the_syncs_marker(
+    db_pool: asyncpg.Pool, library: LibraryRows, tmp_path: Path
+) -> None:
+    """4,990 characters fit YouTube's 5,000, but not with the marker the sync ends a new
+    playlist's description with: refused at apply, not by YouTube in the middle of a sync."""
+    await library.playlist("PL1", "Recipes", ["a"])
+    path = _file(
+        tmp_path,
+        f'categories:\n  - name: Cooking\n    description: "{"d" * 4990}"\n    videos: [a]\n',
+    )
+    with pytest.raises(CategoriesInvalid) as raised:
+        await apply_categories(db_pool, path)
+    assert raised.value.problems == [
+        f"{path}:3: categories[0].description: YouTube refuses descriptions over 5,000 characters"
+        " and the sync adds up to 71 (its marker), so at most 4,929 (this one has 4,990)",
+    ]
+    path.write_text(
+        f'categories:\n  - name: Cooking\n    description: "{"d" * 4929}"\n    videos: [a]\n'
+    )
+    await apply_categories(db_pool, path)

@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from playlist_sync.library.importer import ImportSummary, import_library
-from playlist_sync.youtube.resources import RemotePlaylist, RemotePlaylistItem, RemoteVideo
+from playlist_sync.youtube.resources import Channel, RemotePlaylist, RemotePlaylistItem, RemoteVideo
 
 
 @dataclass
@@ -21,6 +21,9 @@ class FakeLibrary:
     hidden: dict[str, str] = field(default_factory=dict)  # video id -> "Deleted video" | ...
     video_calls: list[list[str]] = field(default_factory=list)
     fail_on: str | None = None
+
+    async def my_channel(self) -> Channel:
+        return Channel("UCfake", "Fake channel")
 
     async def my_playlists(self) -> list[RemotePlaylist]:
         return [

@@ -263,3 +263,37 @@ keep_playlists: [Watch again]
         {"youtubeVideoId": "c", "title": "title c", "playlistNames": ["Old stuff"]},
         {"youtubeVideoId": "b", "title": "title b", "playlistNames": ["Recipes"]},
     ]
+
+
+async def test_estimated_days_count_the_playlist_creation_limit(
+    db_pool: asyncpg.Pool, library: LibraryRows, tmp_path: Path
+) -> None:
+    """12 new playlists at 10 a window take 2 windows although their units fit in one."""
+    await library.playlist("PL1", "All", [f"v{i}" for i in range(12)])
+    categories = "".join(f"  - {{name: C{i}, videos: [v{i}]}}\n" for i in range(12))
+    await _apply(db_pool, tmp_path, f"categories:\n{categories}keep_playlists: [All]\n")
+
+    async def days(per_window: int, made_today: int = 0, refused: bool = False) -> int:
+        await db_pool.execute("DELETE FROM quota_windows")
+        await db_pool.execute(
+            """INSERT INTO quota_windows (window_start, units_used, daily_limit,
+                                          playlists_created, creation_refused_at)
+               VALUES ($1, 0, 10000, $2, $3)""",
+            window_start(NOW, PACIFIC),
+            made_today,
+            NOW if refused else None,
+        )
+        p = await build_preview(
+            db_pool, daily_quota=10_000, reset=PACIFIC, now=NOW, creates_per_window=per_window
+        )
+        # 12 creations + 12 additions = 1,200 units: one window by the units alone.
+        assert p.total_quota_cost == 1_200
+        return p.estimated_days
+
+    assert await days(20) == 1
+    assert await days(12) == 1
+    assert await days(10) == 2  # 10 today, 2 (and the additions) tomorrow
+    assert await days(10, made_today=9) == 3  # 1 today, 10 tomorrow, 1 the day after
+    assert await days(10, made_today=10) == 2  # none today: 10 tomorrow, 2 the day after
+    assert await days(10, refused=True) == 2  # YouTube refused one today: none more today
+    assert await days(3) == 4  # 3 + 3 + 3 + 3

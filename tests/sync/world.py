@@ -26,6 +26,7 @@ from playlist_sync.emulator import EmulatorOptions, RunningEmulator
 from playlist_sync.emulator.admin_client import EmulatorAdmin
 from playlist_sync.library.importer import import_library
 from playlist_sync.quota_windows import QuotaReset
+from playlist_sync.sync.list_lag import ListLag
 from playlist_sync.sync.payloads import SyncOptions
 from playlist_sync.sync.starting import start_sync
 from playlist_sync.youtube.client import YouTubeClient, youtube_client_from_settings
@@ -33,6 +34,8 @@ from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
 from worker import build_worker
 
 ROOT = Path(__file__).resolve().parents[2]
+# Re-reads of a lagging list, shortened for tests: 3.5 s outlasts the emulator lags they set.
+TEST_LIST_LAG = ListLag((0.5, 1.0, 2.0))
 _queues = itertools.count()
 
 
@@ -107,7 +110,7 @@ class SyncWorld:
 
     @asynccontextmanager
     async def worker(self) -> AsyncIterator[Worker]:
-        worker = await build_worker(self.client, self.pool, self.settings)
+        worker = await build_worker(self.client, self.pool, self.settings, list_lag=TEST_LIST_LAG)
         async with worker:
             yield worker
 
@@ -131,6 +134,7 @@ class SyncWorld:
             "YOUTUBE_API_URL": s.youtube_api_url or "",
             "YOUTUBE_DAILY_QUOTA": str(s.youtube_daily_quota),
             "QUOTA_RESET": s.quota_reset_text,
+            "YOUTUBE_PLAYLIST_CREATES_PER_DAY": str(s.youtube_playlist_creates_per_day),
         }
 
     def playlists_by_title(self) -> dict[str, list[str]]:
@@ -180,6 +184,7 @@ async def sync_world(
     quota_reset: str = "pacific-midnight",
     emulator_quota: int | None = None,
     token_ttl: int = 3600,
+    creates_per_day: int = 10,
 ) -> AsyncIterator[SyncWorld]:
     options = EmulatorOptions(
         daily_quota=emulator_quota or daily_quota,
@@ -202,6 +207,7 @@ async def sync_world(
             YOUTUBE_API_URL=emulator.url,
             YOUTUBE_DAILY_QUOTA=daily_quota,
             QUOTA_RESET=quota_reset,
+            YOUTUBE_PLAYLIST_CREATES_PER_DAY=creates_per_day,
         )
         pool = await create_pool(database_url, max_size=20)
         try:
