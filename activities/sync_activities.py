@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -35,6 +36,16 @@ def _heartbeat(done: int) -> None:
     activity.heartbeat(done)
 
 
+def _beat() -> None:
+    activity.heartbeat()
+
+
+def _attempt() -> str:
+    """This attempt, unique even across workflow runs: the holder of its playlist's lease."""
+    info = activity.info()
+    return f"{info.workflow_run_id}/{info.activity_id}#{info.attempt}/{uuid.uuid4().hex[:8]}"
+
+
 class SyncActivities:
     def __init__(
         self, pool: asyncpg.Pool, youtube: YouTubeFactory, ledger: QuotaLedger, writes: int = 50
@@ -47,8 +58,11 @@ class SyncActivities:
     async def _with_youtube(
         self, request: StageRequest, step: Callable[[SyncYouTube], Awaitable[T]]
     ) -> T:
+        # A heartbeat before every call, each page of a list included: an attempt is silent no
+        # longer than one call, which the heartbeat timeout outlasts.
+        youtube = (await self._youtube(request.job_id, request.now)).with_heartbeat(_beat)
         try:
-            return await step(await self._youtube(request.job_id, request.now))
+            return await step(youtube)
         except YouTubeError as error:
             if needs_user(error):
                 # Not retried: the workflow pauses and tells the user to run `starter.py auth`.
@@ -84,7 +98,9 @@ class SyncActivities:
     async def add_videos_to_playlist(self, request: AddVideosRequest) -> StepOutcome:
         return await self._with_youtube(
             request,
-            lambda yt: video_additions.add_videos_to_playlist(yt, self._pool, request, _heartbeat),
+            lambda yt: video_additions.add_videos_to_playlist(
+                yt, self._pool, request, _heartbeat, _attempt()
+            ),
         )
 
     @activity.defn
