@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from playlist_sync.sync.youtube_port import SyncYouTube
+from playlist_sync.youtube.errors import PlaylistNotFound
 from playlist_sync.youtube.resources import RemotePlaylistItem
 
 _FIRST_DELAY = 1.0
@@ -30,13 +31,23 @@ async def settled_items(
 ) -> list[RemotePlaylistItem]:
     """The playlist's items, once they satisfy `shows` or once they were read late enough
     after `last_write` for what they lack to be missing for real."""
-    settled_at = last_write + timedelta(seconds=lag_allowance) if last_write else None
+    allowance = timedelta(seconds=lag_allowance)
+    settled_at = last_write + allowance if last_write else None
+    # A playlist made moments ago may be missing from the lists too: when it is, it is looked
+    # for until the allowance has passed (since the first read: when it was made is unknown).
+    found_by = max(settled_at or datetime.now(UTC), datetime.now(UTC) + allowance)
     delay = _FIRST_DELAY
     while True:
         sent_at = datetime.now(UTC)
-        items = await youtube.playlist_items(playlist_id)
-        if shows(items) or settled_at is None or sent_at >= settled_at:
-            return items
+        try:
+            items = await youtube.playlist_items(playlist_id)
+        except PlaylistNotFound:
+            if sent_at >= found_by:
+                raise
+            settled_at = found_by
+        else:
+            if shows(items) or settled_at is None or sent_at >= settled_at:
+                return items
         until_settled = (settled_at - datetime.now(UTC)).total_seconds()
         await wait_heartbeating(max(min(delay, until_settled), 0.01), beat)
         delay *= 2

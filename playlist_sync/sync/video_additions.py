@@ -125,6 +125,7 @@ async def add_videos_to_playlist(
     job_id, category_id = request.job_id, request.category_id
     lease = await take_lease(pool, job_id, category_id, attempt)
     outcome = StepOutcome()
+    gone = False
     try:
         beat = lambda: heartbeat(outcome.done)  # noqa: E731
         await _add_batch(youtube.with_heartbeat(beat), pool, request, lease, outcome, beat)
@@ -134,8 +135,12 @@ async def add_videos_to_playlist(
     except QuotaExceeded as error:
         # A read-back refused: the writes wait for the next window like any other.
         outcome.quota_exhausted, outcome.next_reset = True, error.next_reset
+    except PlaylistNotFound as error:
+        # Gone for longer than lists lag (deleted by the user): nothing can go into it.
+        outcome.new_errors += await _fail_rest(pool, lease, error)
+        gone = True
     outcome.remaining = await _pending(pool, job_id, category_id)
-    if outcome.remaining == 0 and not await is_verified(pool, job_id, category_id):
+    if outcome.remaining == 0 and not gone and not await is_verified(pool, job_id, category_id):
         outcome.remaining = 1  # the playlist still has to be read back and match
     outcome.job_totals = await job_totals(pool, job_id)
     outcome.quota_used_by_sync = await quota_used_by_sync(pool, job_id)

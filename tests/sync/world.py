@@ -100,7 +100,7 @@ class SyncWorld:
         path.write_text(categories_yaml)
         await apply_categories(self.pool, path)
 
-    async def start(self, **options: int) -> tuple[int, WorkflowHandle]:
+    async def start(self, **options: float) -> tuple[int, WorkflowHandle]:
         return await start_sync(
             self.client, self.pool, self.settings, options=SyncOptions(**options)
         )
