@@ -151,7 +151,8 @@ async def _apply(
     """The repair's writes, one at a time. A write whose outcome is unknown ends the round:
     the next round's read-back shows what happened."""
     notes: list[str] = []
-    order = [item.video_id for item in items]
+    # The playlist as it stands after each write: (item id, video id).
+    order = [(item.id, item.video_id) for item in items]
     for item in repair.remove:
         async with fenced(pool, lease) as conn:
             await note_write(conn, lease)
@@ -165,22 +166,22 @@ async def _apply(
             if not worth_retrying(error):
                 raise
             return notes
-        order.pop(next(i for i, v in enumerate(order) if v == item.video_id))
+        order = [entry for entry in order if entry[0] != item.id]
         notes.append(f"removed a copy of {item.video_id} (a duplicate or out of order)")
     rank = {video: index for index, video in enumerate(expected)}
     for video in repair.insert:
         # Right after the nearest video that comes before it in the category.
-        before = [i for i, v in enumerate(order) if v in rank and rank[v] < rank[video]]
+        before = [i for i, (_, v) in enumerate(order) if v in rank and rank[v] < rank[video]]
         position = before[-1] + 1 if before else 0
         async with fenced(pool, lease) as conn:
             await note_write(conn, lease)
         try:
-            await youtube.add_video_to_playlist(playlist_id, video, position)
+            item_id = await youtube.add_video_to_playlist(playlist_id, video, position)
         except InvalidInput as error:
             if error.reason != "manualSortRequired":
                 raise
             # Not sorted by hand: YouTube only appends to it.
-            await youtube.add_video_to_playlist(playlist_id, video)
+            item_id = await youtube.add_video_to_playlist(playlist_id, video)
             position = len(order)
         except PlaylistFull:
             missing = repair.insert[repair.insert.index(video) :]
@@ -191,7 +192,7 @@ async def _apply(
             if not worth_retrying(error):
                 raise
             return notes
-        order.insert(position, video)
+        order.insert(position, (item_id, video))
         notes.append(f"inserted missing {video} at position {position}")
     return notes
 
