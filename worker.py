@@ -19,7 +19,6 @@ from activities.restore_activities import RestoreActivities
 from activities.sync_activities import SyncActivities
 from playlist_sync.config import ConfigError, Settings, load_settings
 from playlist_sync.db.connection import DatabaseUnavailable, open_pool
-from playlist_sync.sync.list_lag import ListLag
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.temporal_client import TemporalUnavailable, connect
 from playlist_sync.youtube.client import youtube_client_from_settings
@@ -39,7 +38,6 @@ async def build_worker(
     *,
     task_queue: str | None = None,
     limiter: RateLimiter | None = None,
-    list_lag: ListLag | None = None,
 ) -> Worker:
     """The worker, with its activities bound to `pool` and one shared YouTube client (paced by
     `limiter`, by default the client's safety cap)."""
@@ -49,7 +47,7 @@ async def build_worker(
         return youtube.for_job(job_id, not_before=workflow_now)
 
     activities = [
-        *SyncActivities(pool, youtube_for, youtube.ledger, list_lag=list_lag).all(),
+        *SyncActivities(pool, youtube_for, youtube.ledger).all(),
         *RestoreActivities(pool, youtube).all(),
     ]
     return Worker(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -14,7 +15,6 @@ from playlist_sync.sync import backup, playlist_creation, playlist_deletion, vid
 from playlist_sync.sync.account import check_account
 from playlist_sync.sync.failures import needs_user
 from playlist_sync.sync.job_store import mirror_job
-from playlist_sync.sync.list_lag import ListLag
 from playlist_sync.sync.payloads import (
     AdditionPlan,
     AddVideosRequest,
@@ -37,6 +37,16 @@ def _heartbeat(done: int) -> None:
     activity.heartbeat(done)
 
 
+def _beat() -> None:
+    activity.heartbeat()
+
+
+def _attempt() -> str:
+    """This attempt, unique even across workflow runs: the holder of its playlist's lease."""
+    info = activity.info()
+    return f"{info.workflow_run_id}/{info.activity_id}#{info.attempt}/{uuid.uuid4().hex[:8]}"
+
+
 class SyncActivities:
     def __init__(
         self,
@@ -44,19 +54,19 @@ class SyncActivities:
         youtube: YouTubeFactory,
         ledger: QuotaLedger,
         writes: int = 50,
-        list_lag: ListLag | None = None,
     ) -> None:
         self._pool = pool
         self._youtube = youtube
         self._ledger = ledger
         self._writes_per_step = writes
-        self._list_lag = list_lag or ListLag()
 
     async def _with_youtube(
         self, request: StageRequest, step: Callable[[SyncYouTube], Awaitable[T]]
     ) -> T:
+        # A heartbeat before every call, each page of a list included: an attempt is silent no
+        # longer than one call, which the heartbeat timeout outlasts.
+        youtube = (await self._youtube(request.job_id, request.now)).with_heartbeat(_beat)
         try:
-            youtube = await self._youtube(request.job_id, request.now)
             # Once per step, before any write: a grant of another channel writes nothing.
             await check_account(youtube, self._pool)
             return await step(youtube)
@@ -83,7 +93,12 @@ class SyncActivities:
         return await self._with_youtube(
             request,
             lambda yt: playlist_creation.create_category_playlists(
-                yt, self._pool, request.job_id, self._writes_per_step, _heartbeat, self._list_lag
+                yt,
+                self._pool,
+                request.job_id,
+                self._writes_per_step,
+                _heartbeat,
+                request.lag_allowance_seconds,
             ),
         )
 
@@ -95,7 +110,9 @@ class SyncActivities:
     async def add_videos_to_playlist(self, request: AddVideosRequest) -> StepOutcome:
         return await self._with_youtube(
             request,
-            lambda yt: video_additions.add_videos_to_playlist(yt, self._pool, request, _heartbeat),
+            lambda yt: video_additions.add_videos_to_playlist(
+                yt, self._pool, request, _heartbeat, _attempt()
+            ),
         )
 
     @activity.defn

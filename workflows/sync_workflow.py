@@ -37,10 +37,12 @@ with workflow.unsafe.imports_passed_through():
         SyncState,
     )
     from playlist_sync.temporal_client import SYNC_STAGE
+    from playlist_sync.youtube.timeouts import HEARTBEAT_TIMEOUT
     from workflows.steps import run_batches_in_parallel, run_step
     from workflows.write_gate import WriteGate
 
-_HEARTBEAT = timedelta(seconds=10)
+# A batch that failed in a way another try may get past waits on a durable timer first.
+_BACKOFF_PATCH = "add-videos-backoff"
 
 
 @workflow.defn(name="PlaylistSync")
@@ -59,6 +61,8 @@ class PlaylistSyncWorkflow:
         self._mirror_lock = asyncio.Lock()
         self._stage_attribute: SyncStage | None = None
         self._unmirrored_errors: list[SyncError] = []
+        # add_videos: batches in a row that each category ended with `retry_later`.
+        self._failures_in_a_row: dict[int, int] = {}
 
     # -- the business process -------------------------------------------------------------
 
@@ -118,16 +122,25 @@ class PlaylistSyncWorkflow:
 
     async def _add_videos_in_parallel(self) -> None:
         async def add_batch(category_id: int) -> StepOutcome | None:
+            if not await self._back_off(category_id):
+                return None  # paused or cancelled meanwhile: the gate decides what next
             request = AddVideosRequest(
                 job_id=self._job_id,
                 now=workflow.now(),
                 category_id=category_id,
                 max_writes=self._options.writes_per_batch,
                 failures_before_pause=self._options.failures_before_pause,
+                lag_allowance_seconds=self._options.lag_allowance_seconds,
             )
             outcome: StepOutcome | None = await self._activity(
                 SyncActivities.add_videos_to_playlist, request
             )
+            if outcome is not None and outcome.retry_later:
+                self._failures_in_a_row[category_id] = (
+                    self._failures_in_a_row.get(category_id, 0) + 1
+                )
+            elif outcome is not None:
+                self._failures_in_a_row.pop(category_id, None)
             return outcome
 
         await run_batches_in_parallel(
@@ -138,6 +151,25 @@ class PlaylistSyncWorkflow:
             gate=self._gate,
             parallelism=self._options.parallel_playlists,
         )
+
+    async def _back_off(self, category_id: int) -> bool:
+        """After failures in a row, wait 1 s, 2 s, 4 s ... (options) on a durable timer before
+        the category's next batch, rather than relaunch it at once forever. False when writes
+        were held meanwhile (pause, cancel)."""
+        failures = self._failures_in_a_row.get(category_id, 0)
+        if not failures or not workflow.patched(_BACKOFF_PATCH):
+            return True
+        o = self._options
+        delay = min(o.retry_delay_seconds * 2 ** (failures - 1), o.max_retry_delay_seconds)
+        try:
+            await workflow.wait_condition(
+                lambda: not self._gate.writes_allowed(),
+                timeout=timedelta(seconds=delay),
+                timeout_summary="retry after a failure",
+            )
+        except TimeoutError:
+            return True
+        return False
 
     # -- create/delete: sequential batches -----------------------------------------------------
 
@@ -297,7 +329,11 @@ class PlaylistSyncWorkflow:
         )
 
     def _request(self) -> StageRequest:
-        return StageRequest(job_id=self._job_id, now=workflow.now())
+        return StageRequest(
+            job_id=self._job_id,
+            now=workflow.now(),
+            lag_allowance_seconds=self._options.lag_allowance_seconds,
+        )
 
     async def _activity(
         self, activity: Callable[..., Any], arg: Any, *, bookkeeping: bool = False
@@ -306,10 +342,15 @@ class PlaylistSyncWorkflow:
         return await run_step(
             activity,
             arg,
-            heartbeat=_HEARTBEAT,
+            heartbeat=self._heartbeat,
             on_needs_user=lambda message: self._needs_user(message, resumes),
             bookkeeping=bookkeeping,
         )
+
+    @property
+    def _heartbeat(self) -> timedelta:
+        seconds = self._options.heartbeat_seconds
+        return HEARTBEAT_TIMEOUT if seconds is None else timedelta(seconds=seconds)
 
     def _needs_user(self, message: str, resumes_at_start: int) -> None:
         """An AuthRequired: pause until the user runs `starter.py auth` (which resumes it).

@@ -2,68 +2,43 @@
 so it is read from YouTube just before, and deleted only when everything it holds is safe.
 
 Safe means: every item was in this job's backup (nothing added since would be lost without a
-copy), and every available video of it that belongs to a category is in that category's
-playlist on YouTube, or in a playlist the user keeps. Videos in no category end in no playlist
-by the user's choice (the preview says which, and the backup keeps them).
+copy), and every available video of it that belongs to a category was verified in that
+category's playlist by add_videos (read back once its writes had settled, see
+playlist_verification.py), or sits in a playlist the user keeps. Videos in no category end in no
+playlist by the user's choice (the preview says which, and the backup keeps them).
 """
 
 from __future__ import annotations
-
-import asyncio
-from collections.abc import Callable, Sequence
 
 import asyncpg
 
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import PlaylistNotFound
 
-# A list may trail the last writes by seconds: a video missing from its category's playlist is
-# looked for again after these pauses before the old playlist is kept for it.
-RECHECK_DELAYS: Sequence[float] = (1.0, 2.0, 4.0)
-
-# For each available video of the list: the categories it belongs to and their playlists.
+# Each category of each available video of the list, and whether add_videos verified the video
+# in the category's playlist: the playlist matched the category, and the video is not one this
+# job skipped or failed (the absences verification accepts).
 _HOMES = """
-    SELECT v.youtube_video_id, c.name, c.youtube_playlist_id
+    SELECT v.youtube_video_id, c.name, c.youtube_playlist_id,
+           EXISTS (SELECT 1 FROM sync_playlist_leases l
+                   WHERE l.sync_job_id = $2 AND l.category_id = c.id
+                     AND l.verified_at IS NOT NULL)
+           AND NOT EXISTS (SELECT 1 FROM sync_video_operations o
+                           WHERE o.sync_job_id = $2 AND o.category_id = c.id
+                             AND o.video_id = v.id AND o.status IN ('failed', 'skipped'))
+               AS verified
     FROM videos v
     JOIN category_videos cv ON cv.video_id = v.id
     JOIN categories c ON c.id = cv.category_id
     WHERE v.youtube_video_id = ANY($1::text[]) AND v.unavailable_reason IS NULL
+      AND NOT EXISTS (SELECT 1 FROM playlist_videos kv JOIN playlists k ON k.id = kv.playlist_id
+                      WHERE kv.video_id = v.id AND k.kept AND k.deleted_from_youtube_at IS NULL)
+    ORDER BY c.position, v.youtube_video_id
 """
-_IN_KEPT_PLAYLISTS = """
-    SELECT DISTINCT v.youtube_video_id FROM videos v
-    JOIN playlist_videos pv ON pv.video_id = v.id
-    JOIN playlists p ON p.id = pv.playlist_id
-    WHERE p.kept AND p.deleted_from_youtube_at IS NULL AND v.youtube_video_id = ANY($1::text[])
-"""
-
-
-class CategoryPlaylists:
-    """The category playlists as YouTube lists them, read once per deletion step."""
-
-    def __init__(self, youtube: SyncYouTube) -> None:
-        self._youtube = youtube
-        self._videos: dict[str, set[str]] = {}
-
-    async def holds(self, playlist_id: str, video_id: str) -> bool:
-        if playlist_id not in self._videos:
-            await self.read(playlist_id)
-        return video_id in self._videos[playlist_id]
-
-    async def read(self, playlist_id: str) -> None:
-        try:
-            items = await self._youtube.playlist_items(playlist_id)
-        except PlaylistNotFound:
-            items = []
-        self._videos[playlist_id] = {item.video_id for item in items}
 
 
 async def unsafe_to_delete(
-    youtube: SyncYouTube,
-    pool: asyncpg.Pool,
-    playlist_id: str,
-    backed_up: set[str],
-    categories: CategoryPlaylists,
-    heartbeat: Callable[[], None],
+    youtube: SyncYouTube, pool: asyncpg.Pool, job_id: int, playlist_id: str, backed_up: set[str]
 ) -> str | None:
     """Why the playlist must be kept (its error message), or None when deleting it is safe."""
     try:
@@ -76,33 +51,18 @@ async def unsafe_to_delete(
             f"kept: {len(added_since)} of its videos were added after the backup"
             f" (e.g. {added_since[0]}), so deleting it would lose them"
         )
-    homes = await pool.fetch(_HOMES, held)
-    kept = {row[0] for row in await pool.fetch(_IN_KEPT_PLAYLISTS, held)}
-    # A category with no playlist (its creation failed) cannot hold the video, now or later.
-    homeless = [row for row in homes if row[0] not in kept and row[2] is None]
-    missing = [
-        row
-        for row in homes
-        if row[0] not in kept and row[2] is not None and not await categories.holds(row[2], row[0])
-    ]
-    for delay in RECHECK_DELAYS:
-        if not missing:
-            break
-        heartbeat()
-        await asyncio.sleep(delay)
-        for category_playlist in {row[2] for row in missing}:
-            await categories.read(category_playlist)
-        missing = [row for row in missing if not await categories.holds(row[2], row[0])]
+    homes = await pool.fetch(_HOMES, held, job_id)
+    homeless = [row for row in homes if row["youtube_playlist_id"] is None]
     if homeless:
-        video, category, _ = homeless[0]
         return (
             f"kept: {len(homeless)} of its videos belong to a category that has no playlist"
-            f" (e.g. {video} in {category!r}), so deleting it would lose them"
+            f" (e.g. {homeless[0][0]} in {homeless[0][1]!r}), so deleting it would lose them"
         )
-    if missing:
-        video, category, _ = missing[0]
+    unverified = [row for row in homes if not row["verified"]]
+    if unverified:
         return (
-            f"kept: {len(missing)} of its videos are not in their category's playlist"
-            f" (e.g. {video} in {category!r}), so deleting it would lose them"
+            f"kept: {len(unverified)} of its videos are not verified in their category's"
+            f" playlist (e.g. {unverified[0][0]} in {unverified[0][1]!r}), so deleting it would"
+            " lose them"
         )
     return None

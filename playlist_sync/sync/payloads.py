@@ -17,6 +17,9 @@ from playlist_sync.models import (
 )
 from playlist_sync.pause_state import PauseState
 
+# Lists were seen to trail writes by a few seconds.
+LAG_ALLOWANCE_SECONDS = 8.0
+
 # Errors the workflow keeps for its `progress` query; all of them are in sync_jobs.errors.
 RECENT_ERRORS_KEPT = 20
 
@@ -26,6 +29,16 @@ class SyncOptions(BaseModel):
     writes_per_batch: int = 50
     # Failed items in a row before the sync pauses for the user to look (errors_collected).
     failures_before_pause: int = 10
+    # How long an activity may stay silent before Temporal starts another attempt; None: derived
+    # from the HTTP timeout (youtube/timeouts.py). Tests lower it to make attempts overlap.
+    heartbeat_seconds: float | None = None
+    # How long YouTube's lists may trail its writes: a read-back sent sooner than this after a
+    # playlist's last write proves nothing about the writes it does not show.
+    lag_allowance_seconds: float = LAG_ALLOWANCE_SECONDS
+    # A batch ended by a failure worth retrying is started again after this, doubling with each
+    # failure in a row of its playlist, up to the maximum (durable timers in the workflow).
+    retry_delay_seconds: float = 1.0
+    max_retry_delay_seconds: float = 60.0
 
 
 class SyncState(PauseState):
@@ -55,6 +68,8 @@ class StageRequest(BaseModel):
     # The workflow's clock: quota windows follow it, so a time-skipping test server and the
     # real clock agree on which window a write belongs to.
     now: datetime
+    # SyncOptions.lag_allowance_seconds, for every read-back of the step.
+    lag_allowance_seconds: float = LAG_ALLOWANCE_SECONDS
 
 
 class AddVideosRequest(StageRequest):
@@ -76,6 +91,9 @@ class StepOutcome(BaseModel):
     next_reset: datetime | None = None
     # The job was paused or cancelled (seen in Postgres) before the batch's next write.
     held: bool = False
+    # Ended by a failure another try may get past (an insert that did not land after a 5xx or
+    # 429, a playlist that does not match yet): the workflow waits before the next batch.
+    retry_later: bool = False
     consecutive_failures: int = 0
     new_errors: list[SyncError] = Field(default_factory=list)
     quota_used_by_sync: int = 0

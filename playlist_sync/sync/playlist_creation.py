@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
@@ -13,8 +12,8 @@ from playlist_sync.models import StageCounts, SyncError, SyncStage
 from playlist_sync.planner import categories_to_create
 from playlist_sync.sync.failures import ends_the_step
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
-from playlist_sync.sync.list_lag import ListLag
-from playlist_sync.sync.payloads import StepOutcome
+from playlist_sync.sync.lagging_reads import FIRST_DELAY, wait_heartbeating
+from playlist_sync.sync.payloads import LAG_ALLOWANCE_SECONDS, StepOutcome
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import PlaylistCreationLimited, QuotaExceeded, YouTubeError
 
@@ -66,13 +65,13 @@ async def create_category_playlists(
     job_id: int,
     max_writes: int,
     heartbeat: Callable[[int], None],
-    lag: ListLag | None = None,
+    lag_allowance: float = LAG_ALLOWANCE_SECONDS,
 ) -> StepOutcome:
     outcome = StepOutcome()
     todo = await _to_create(pool, job_id)
     if any(row["playlist_requested_at"] for row in todo):
         todo = await _adopt_playlists_made_before(
-            youtube, pool, job_id, todo, lag or ListLag(), heartbeat
+            youtube, pool, job_id, todo, lag_allowance, heartbeat
         )
     for row in todo[:max_writes]:
         if await writes_held(pool, job_id):
@@ -150,7 +149,7 @@ async def _adopt_playlists_made_before(
     pool: asyncpg.Pool,
     job_id: int,
     todo: list[asyncpg.Record],
-    lag: ListLag,
+    lag_allowance: float,
     heartbeat: Callable[[int], None],
 ) -> list[asyncpg.Record]:
     """Categories whose insert may have happened: adopt the playlists that carry their marker.
@@ -159,18 +158,15 @@ async def _adopt_playlists_made_before(
     growing delays, until the insert is older than the lag allowed for."""
     requested = {row["id"]: row["playlist_requested_at"] for row in todo}
     requested = {category: at for category, at in requested.items() if at is not None}
-    delays = list(lag.delays)
+    allowance, delay = timedelta(seconds=lag_allowance), FIRST_DELAY
     while True:
+        sent_at = await pool.fetchval("SELECT now()")
         made = await _made_by_job(youtube, job_id)
         missing = [category for category in requested if category not in made]
-        if not missing or not delays:
+        if all(sent_at - requested[category] >= allowance for category in missing):
             break
-        now = await pool.fetchval("SELECT now()")
-        if all(now - requested[category] >= lag.horizon for category in missing):
-            break
-        heartbeat(0)
-        await asyncio.sleep(delays.pop(0))
-        heartbeat(0)
+        await wait_heartbeating(delay, lambda: heartbeat(0))
+        delay *= 2
     for row in todo:
         if row["playlist_requested_at"] is not None:
             adopted = made.get(row["id"])

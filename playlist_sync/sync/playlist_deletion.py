@@ -10,7 +10,7 @@ import asyncpg
 
 from playlist_sync.models import PlaylistToDelete, StageCounts, SyncError, SyncStage
 from playlist_sync.planner import playlists_to_delete
-from playlist_sync.sync.deletion_safety import CategoryPlaylists, unsafe_to_delete
+from playlist_sync.sync.deletion_safety import unsafe_to_delete
 from playlist_sync.sync.failures import ends_the_step, worth_retrying
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
 from playlist_sync.sync.payloads import StepOutcome
@@ -77,7 +77,6 @@ async def delete_old_playlists(
         outcome.new_errors.append(
             await _report(pool, job_id, playlist, "kept: some of its videos could not be added")
         )
-    categories = CategoryPlaylists(youtube)
     for playlist in deletable[:max_writes]:
         if await writes_held(pool, job_id):
             outcome.held = True
@@ -85,12 +84,7 @@ async def delete_old_playlists(
         heartbeat(outcome.done + outcome.skipped)
         try:
             reason = await unsafe_to_delete(
-                youtube,
-                pool,
-                playlist.youtube_id,
-                backed_up[playlist.youtube_id],
-                categories,
-                lambda: heartbeat(outcome.done + outcome.skipped),
+                youtube, pool, job_id, playlist.youtube_id, backed_up[playlist.youtube_id]
             )
             if reason is not None:
                 outcome.new_errors.append(await _report(pool, job_id, playlist, reason))

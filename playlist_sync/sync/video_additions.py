@@ -1,14 +1,15 @@
 """add_videos: each category's videos into its playlist, in order, never twice.
 
 Every (category, video) pair has a sync_video_operations row. Before an insert is sent the row
-gets `insert_started_at`; a pending row with it set means the outcome is unknown (a crash, a
-lost answer), so the playlist's real items are read back before anything else goes into it.
+gets `insert_started_at`, in a transaction that finds the batch's attempt still holding the
+playlist's lease (playlist_leases); a pending row with it set means the outcome is unknown (a
+crash, a lost answer, an error answer for a write that landed), so the playlist's real items are
+read back, allowing for lists that trail the writes, before anything else goes into it. Once a
+category has nothing pending its playlist is verified (playlist_verification).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -24,7 +25,18 @@ from playlist_sync.models import (
 from playlist_sync.planner import missing_videos
 from playlist_sync.sync.failures import ends_the_step, worth_retrying
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
+from playlist_sync.sync.lagging_reads import settled_items
 from playlist_sync.sync.payloads import AdditionPlan, AddVideosRequest, StepOutcome
+from playlist_sync.sync.playlist_leases import (
+    LeaseLost,
+    PlaylistLease,
+    fenced,
+    is_verified,
+    last_write_at,
+    note_write,
+    take_lease,
+)
+from playlist_sync.sync.playlist_verification import verify_playlist
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import (
     PlaylistFull,
@@ -33,9 +45,7 @@ from playlist_sync.youtube.errors import (
     VideoUnavailable,
     YouTubeError,
 )
-
-# How often a lost answer is looked up again before the step is left to Temporal's retry.
-_READ_BACK_TRIES = 3
+from playlist_sync.youtube.resources import RemotePlaylistItem
 
 
 async def plan_video_additions(pool: asyncpg.Pool, job_id: int) -> AdditionPlan:
@@ -82,10 +92,15 @@ async def plan_video_additions(pool: asyncpg.Pool, job_id: int) -> AdditionPlan:
             if row["status"] == "skipped"
         ]
         await append_errors(conn, job_id, errors)
+        # Every category with a playlist, until it is verified: those with nothing to add
+        # too, so that the stage ends only when every category's playlist matches.
         pending = await conn.fetch(
-            """SELECT DISTINCT o.category_id, c.position FROM sync_video_operations o
-               JOIN categories c ON c.id = o.category_id
-               WHERE o.sync_job_id = $1 AND o.status = 'pending' ORDER BY c.position""",
+            """SELECT c.id AS category_id FROM categories c
+               WHERE c.youtube_playlist_id IS NOT NULL AND NOT EXISTS (
+                   SELECT 1 FROM sync_playlist_leases l
+                   WHERE l.sync_job_id = $1 AND l.category_id = c.id
+                     AND l.verified_at IS NOT NULL)
+               ORDER BY c.position, c.id""",
             job_id,
         )
         totals = await job_totals(conn, job_id)
@@ -103,60 +118,107 @@ async def add_videos_to_playlist(
     pool: asyncpg.Pool,
     request: AddVideosRequest,
     heartbeat: Callable[[int], None],
+    attempt: str,
 ) -> StepOutcome:
+    """One batch into one category's playlist, by the attempt `attempt` (unique per attempt):
+    the newest attempt holds the playlist, and an older one still running stops quietly."""
     job_id, category_id = request.job_id, request.category_id
+    lease = await take_lease(pool, job_id, category_id, attempt)
+    outcome = StepOutcome()
+    gone = False
+    try:
+        beat = lambda: heartbeat(outcome.done)  # noqa: E731
+        await _add_batch(youtube.with_heartbeat(beat), pool, request, lease, outcome, beat)
+    except LeaseLost:
+        # Temporal started another attempt: this one's outcome is discarded anyway.
+        outcome.held = True
+    except QuotaExceeded as error:
+        # A read-back refused: the writes wait for the next window like any other.
+        outcome.quota_exhausted, outcome.next_reset = True, error.next_reset
+    except PlaylistNotFound as error:
+        # Gone for longer than lists lag (deleted by the user): nothing can go into it.
+        outcome.new_errors += await _fail_rest(pool, lease, error)
+        gone = True
+    outcome.remaining = await _pending(pool, job_id, category_id)
+    if outcome.remaining == 0 and not gone and not await is_verified(pool, job_id, category_id):
+        outcome.remaining = 1  # the playlist still has to be read back and match
+    outcome.job_totals = await job_totals(pool, job_id)
+    outcome.quota_used_by_sync = await quota_used_by_sync(pool, job_id)
+    return outcome
+
+
+async def _add_batch(
+    youtube: SyncYouTube,
+    pool: asyncpg.Pool,
+    request: AddVideosRequest,
+    lease: PlaylistLease,
+    outcome: StepOutcome,
+    beat: Callable[[], None],
+) -> None:
+    job_id, category_id, lag = request.job_id, request.category_id, request.lag_allowance_seconds
     playlist_id = await pool.fetchval(
         "SELECT youtube_playlist_id FROM categories WHERE id = $1", category_id
     )
-    outcome = StepOutcome()
     if await _outcome_unknown_or_first_visit(pool, job_id, category_id):
-        await _read_back(youtube, pool, job_id, category_id, playlist_id)
+        await _read_back(youtube, pool, lease, playlist_id, lag, beat)
     ops = await _pending_operations(pool, job_id, category_id, limit=request.max_writes)
     trailing_failures = 0
     for op in ops:
         if await writes_held(pool, job_id):
             outcome.held = True
             break
-        await pool.execute(
-            "UPDATE sync_video_operations SET insert_started_at = now() WHERE id = $1", op.id
-        )
+        if not await _record_intent(pool, lease, op.id):
+            continue  # done meanwhile (by an attempt that held the playlist before)
+        beat()
         item_id: str | None
         try:
             item_id = await youtube.add_video_to_playlist(playlist_id, op.youtube_video_id)
         except QuotaExceeded as error:
             # Refused before it was sent, or refused by YouTube: either way nothing was added.
-            await _forget_attempt(pool, op.id)
+            await _forget_attempt(pool, lease, op.id)
             outcome.quota_exhausted, outcome.next_reset = True, error.next_reset
             break
         except YouTubeError as error:
             if worth_retrying(error):
-                item_id = await _look_up_lost_answer(youtube, pool, op, playlist_id)
-            elif ends_the_step(error):
+                # Unknown, not failed: the lagging list is read until it can tell.
+                await _read_back(youtube, pool, lease, playlist_id, lag, beat)
+                if await _status(pool, op.id) == SyncVideoStatus.COMPLETED:
+                    outcome.done += 1
+                    trailing_failures = 0
+                    continue
+                # It did not happen. The batch ends rather than insert the next video ahead
+                # of it (the category's order); the workflow tries again after a delay.
+                outcome.new_errors.append(await _note_retry(pool, job_id, op, error))
+                outcome.retry_later = True
+                trailing_failures += 1
+                break
+            if ends_the_step(error):
                 raise
-            else:
-                failed = await _end_operation(pool, job_id, op, error)
-                outcome.new_errors.append(failed)
-                if isinstance(error, PlaylistFull | PlaylistNotFound):
-                    # Nothing more can go into this playlist: report the rest, do not retry.
-                    outcome.new_errors += await _fail_rest(pool, job_id, category_id, error)
-                    break
-                trailing_failures = trailing_failures + 1 if failed_not_skipped(error) else 0
-                if trailing_failures >= request.failures_before_pause:
-                    break
-                continue
-        if item_id is None:
-            # The lost answer hid a failure: the row is pending again. End the batch rather
-            # than insert the next video ahead of it, which would break the category's order.
-            break
-        await _complete(pool, job_id, op.id, item_id)
+            failed = await _end_operation(pool, lease, op, error)
+            outcome.new_errors.append(failed)
+            if isinstance(error, PlaylistFull | PlaylistNotFound):
+                # Nothing more can go into this playlist: report the rest, do not retry.
+                outcome.new_errors += await _fail_rest(pool, lease, error)
+                break
+            trailing_failures = trailing_failures + 1 if failed_not_skipped(error) else 0
+            if trailing_failures >= request.failures_before_pause:
+                break
+            continue
+        await _complete(pool, lease, op.id, item_id)
         trailing_failures = 0
         outcome.done += 1
-        heartbeat(outcome.done)
+        beat()
     outcome.consecutive_failures = trailing_failures
-    outcome.remaining = await _pending(pool, job_id, category_id)
-    outcome.job_totals = await job_totals(pool, job_id)
-    outcome.quota_used_by_sync = await quota_used_by_sync(pool, job_id)
-    return outcome
+    if outcome.held or outcome.quota_exhausted or outcome.retry_later:
+        return
+    if await _pending(pool, job_id, category_id) == 0:
+        verified, notes = await verify_playlist(
+            youtube, pool, lease, playlist_id, lag_allowance=lag, beat=beat
+        )
+        outcome.new_errors += await _note_repairs(pool, job_id, category_id, notes)
+        if not verified:
+            outcome.retry_later = True
+            outcome.consecutive_failures += 1
 
 
 def failed_not_skipped(error: YouTubeError) -> bool:
@@ -231,77 +293,141 @@ async def _outcome_unknown_or_first_visit(
 
 
 async def _read_back(
-    youtube: SyncYouTube, pool: asyncpg.Pool, job_id: int, category_id: int, playlist_id: str
+    youtube: SyncYouTube,
+    pool: asyncpg.Pool,
+    lease: PlaylistLease,
+    playlist_id: str,
+    lag_allowance: float,
+    beat: Callable[[], None],
 ) -> None:
-    """Mark done every pending operation whose video is already in the playlist."""
-    items = await youtube.playlist_items(playlist_id)
-    present: Counter[str] = Counter(item.video_id for item in items)
-    item_ids = {item.video_id: item.id for item in items}
-    claimed = await pool.fetch(
-        """SELECT youtube_video_id FROM sync_video_operations
-           WHERE sync_job_id = $1 AND category_id = $2 AND status = 'completed'""",
-        job_id,
-        category_id,
+    """Mark done every pending operation whose video is in the playlist; forget the attempts
+    of the others. An attempt whose outcome is unknown is looked for until the list is late
+    enough after the playlist's last write to show it."""
+    claimed_rows = await pool.fetch(
+        """SELECT youtube_item_id FROM sync_video_operations
+           WHERE category_id = $1 AND youtube_item_id IS NOT NULL""",
+        lease.category_id,
     )
-    present.subtract(row["youtube_video_id"] for row in claimed)
-    for op in await _pending_operations(pool, job_id, category_id):
-        if present[op.youtube_video_id] > 0:
-            present[op.youtube_video_id] -= 1
-            await _complete(pool, job_id, op.id, item_ids[op.youtube_video_id])
-        else:
-            await _forget_attempt(pool, op.id)
-
-
-async def _look_up_lost_answer(
-    youtube: SyncYouTube, pool: asyncpg.Pool, op: SyncVideoOperationRecord, playlist_id: str
-) -> str | None:
-    """After a failure that may hide a success: is the video in the playlist now?"""
-    for attempt in range(_READ_BACK_TRIES):
-        try:
-            items = await youtube.playlist_items(playlist_id)
-        except YouTubeError as error:
-            if not worth_retrying(error) or attempt == _READ_BACK_TRIES - 1:
-                raise
-            await asyncio.sleep(0.5 * 2**attempt)
-            continue
-        claimed = await pool.fetch(
-            """SELECT youtube_item_id FROM sync_video_operations
-               WHERE category_id = $1 AND youtube_item_id IS NOT NULL""",
-            op.category_id,
+    claimed = {row["youtube_item_id"] for row in claimed_rows}
+    pending = await _pending_operations(pool, lease.job_id, lease.category_id)
+    unknown = {
+        row["id"]
+        for row in await pool.fetch(
+            """SELECT id FROM sync_video_operations WHERE sync_job_id = $1
+               AND category_id = $2 AND status = 'pending' AND insert_started_at IS NOT NULL""",
+            lease.job_id,
+            lease.category_id,
         )
-        taken = {row["youtube_item_id"] for row in claimed}
-        for item in items:
-            if item.video_id == op.youtube_video_id and item.id not in taken:
-                return item.id
-        await _forget_attempt(pool, op.id)
-        return None
-    return None
+    }
+
+    def found(items: list[RemotePlaylistItem]) -> dict[int, str]:
+        """Pending operation -> an unclaimed item of its video (each item claimed once)."""
+        free = [item for item in items if item.id not in claimed]
+        matched: dict[int, str] = {}
+        for op in pending:
+            item = next((i for i in free if i.video_id == op.youtube_video_id), None)
+            if item is not None:
+                free.remove(item)
+                matched[op.id] = item.id
+        return matched
+
+    items = await settled_items(
+        youtube,
+        playlist_id,
+        last_write=await last_write_at(pool, lease),
+        lag_allowance=lag_allowance,
+        shows=lambda listed: unknown <= found(listed).keys(),
+        beat=beat,
+    )
+    matched = found(items)
+    for op in pending:
+        if op.id in matched:
+            await _complete(pool, lease, op.id, matched[op.id])
+        elif op.id in unknown:
+            await _forget_attempt(pool, lease, op.id)
 
 
-async def _complete(pool: asyncpg.Pool, job_id: int, op_id: int, item_id: str) -> None:
-    # One statement: the operation and the job's live progress move together.
-    await pool.execute(
-        """WITH done AS (
-               UPDATE sync_video_operations
-               SET status = 'completed', youtube_item_id = $2, completed_at = now()
-               WHERE id = $1 AND status = 'pending' RETURNING sync_job_id)
-           UPDATE sync_jobs SET current_stage_progress = current_stage_progress + 1,
-                                updated_at = now()
-           WHERE id = (SELECT sync_job_id FROM done)""",
-        op_id,
-        item_id,
+async def _record_intent(pool: asyncpg.Pool, lease: PlaylistLease, op_id: int) -> bool:
+    """Just before the insert is sent, in the lease's transaction: False if it is no longer
+    pending; LeaseLost if a newer attempt holds the playlist (then nothing is sent)."""
+    async with fenced(pool, lease) as conn:
+        started = await conn.fetchval(
+            """UPDATE sync_video_operations SET insert_started_at = now()
+               WHERE id = $1 AND status = 'pending' RETURNING id""",
+            op_id,
+        )
+        if started is not None:
+            await note_write(conn, lease)
+    return started is not None
+
+
+async def _status(pool: asyncpg.Pool, op_id: int) -> SyncVideoStatus:
+    return SyncVideoStatus(
+        await pool.fetchval("SELECT status FROM sync_video_operations WHERE id = $1", op_id)
     )
 
 
-async def _forget_attempt(pool: asyncpg.Pool, op_id: int) -> None:
-    await pool.execute(
-        "UPDATE sync_video_operations SET insert_started_at = NULL WHERE id = $1", op_id
+async def _complete(pool: asyncpg.Pool, lease: PlaylistLease, op_id: int, item_id: str) -> None:
+    async with fenced(pool, lease) as conn:
+        # One statement: the operation and the job's live progress move together.
+        await conn.execute(
+            """WITH done AS (
+                   UPDATE sync_video_operations
+                   SET status = 'completed', youtube_item_id = $2, completed_at = now()
+                   WHERE id = $1 AND status = 'pending' RETURNING sync_job_id)
+               UPDATE sync_jobs SET current_stage_progress = current_stage_progress + 1,
+                                    updated_at = now()
+               WHERE id = (SELECT sync_job_id FROM done)""",
+            op_id,
+            item_id,
+        )
+
+
+async def _forget_attempt(pool: asyncpg.Pool, lease: PlaylistLease, op_id: int) -> None:
+    async with fenced(pool, lease) as conn:
+        await conn.execute(
+            "UPDATE sync_video_operations SET insert_started_at = NULL WHERE id = $1", op_id
+        )
+
+
+async def _note_retry(
+    pool: asyncpg.Pool, job_id: int, op: SyncVideoOperationRecord, error: YouTubeError
+) -> SyncError:
+    """A failure that another try may get past: reported, and counted towards the pause."""
+    sync_error = SyncError(
+        stage=SyncStage.ADD_VIDEOS,
+        entity_type="video",
+        entity_id=op.youtube_video_id,
+        message=f"not added yet, will retry: {error.message}",
+        timestamp=datetime.now(UTC),
     )
+    async with pool.acquire() as conn:
+        await append_errors(conn, job_id, [sync_error])
+    return sync_error
+
+
+async def _note_repairs(
+    pool: asyncpg.Pool, job_id: int, category_id: int, notes: list[str]
+) -> list[SyncError]:
+    errors = [
+        SyncError(
+            stage=SyncStage.ADD_VIDEOS,
+            entity_type="category",
+            entity_id=str(category_id),
+            message=f"verification repaired the playlist: {note}",
+            timestamp=datetime.now(UTC),
+        )
+        for note in notes
+    ]
+    async with pool.acquire() as conn:
+        await append_errors(conn, job_id, errors)
+    return errors
 
 
 async def _end_operation(
-    pool: asyncpg.Pool, job_id: int, op: SyncVideoOperationRecord, error: YouTubeError
+    pool: asyncpg.Pool, lease: PlaylistLease, op: SyncVideoOperationRecord, error: YouTubeError
 ) -> SyncError:
+    job_id = lease.job_id
     status = SyncVideoStatus.SKIPPED if _is_skip(error) else SyncVideoStatus.FAILED
     sync_error = SyncError(
         stage=SyncStage.ADD_VIDEOS,
@@ -310,7 +436,7 @@ async def _end_operation(
         message=f"{status}: {error.message}",
         timestamp=datetime.now(UTC),
     )
-    async with pool.acquire() as conn, conn.transaction():
+    async with fenced(pool, lease) as conn:
         await conn.execute(
             """UPDATE sync_video_operations
                SET status = $2, error_message = $3, completed_at = now(), insert_started_at = NULL
@@ -329,18 +455,20 @@ async def _end_operation(
 
 
 async def _fail_rest(
-    pool: asyncpg.Pool, job_id: int, category_id: int, error: YouTubeError
+    pool: asyncpg.Pool, lease: PlaylistLease, error: YouTubeError
 ) -> list[SyncError]:
+    job_id, category_id = lease.job_id, lease.category_id
     reason = f"not added: {error.message}"
-    rows = await pool.fetch(
-        """UPDATE sync_video_operations
+    async with fenced(pool, lease) as conn:
+        rows = await conn.fetch(
+            """UPDATE sync_video_operations
            SET status = 'failed', error_message = $3, completed_at = now(), insert_started_at = NULL
            WHERE sync_job_id = $1 AND category_id = $2 AND status = 'pending'
            RETURNING youtube_video_id""",
-        job_id,
-        category_id,
-        reason,
-    )
+            job_id,
+            category_id,
+            reason,
+        )
     errors = [
         SyncError(
             stage=SyncStage.ADD_VIDEOS,

@@ -41,6 +41,7 @@ from playlist_sync.youtube.errors import (
 from playlist_sync.youtube.quota_ledger import QuotaLedger
 from playlist_sync.youtube.rate_limiter import READ_WEIGHT, WRITE_WEIGHT, RateLimiter
 from playlist_sync.youtube.resources import Channel, RemotePlaylist, RemotePlaylistItem, RemoteVideo
+from playlist_sync.youtube.timeouts import CALL_TIMEOUT
 from playlist_sync.youtube.transport import authorized_http, youtube_service
 
 log = logging.getLogger(__name__)
@@ -98,11 +99,14 @@ class YouTubeClient:
     api_url: str | None = None
     limiter: RateLimiter = field(default_factory=RateLimiter)
     sync_job_id: int | None = None
-    timeout: float = 30.0
+    timeout: float = CALL_TIMEOUT.total_seconds()
     read_attempts: int = 3
     retry_delay: float = 0.5
     # The ledger's clock never runs behind this instant (see for_job).
     not_before: datetime | None = None
+    # Called before every request (each page of a list, each write): an activity's heartbeat,
+    # so that it is never silent longer than one call.
+    before_each_call: Callable[[], None] | None = None
 
     def for_job(
         self, sync_job_id: int | None, *, not_before: datetime | None = None
@@ -114,6 +118,10 @@ class YouTubeClient:
         time-skipping test server) has not got there yet.
         """
         return replace(self, sync_job_id=sync_job_id, not_before=not_before)
+
+    def with_heartbeat(self, beat: Callable[[], None]) -> YouTubeClient:
+        """The same client calling `beat` before each request it sends."""
+        return replace(self, before_each_call=beat)
 
     def ledger_time(self) -> datetime:
         now = datetime.now(UTC)
@@ -157,6 +165,14 @@ class YouTubeClient:
             "playlists.delete",
             {"playlistId": playlist_id},
             lambda api: api.playlists().delete(id=playlist_id),
+        )
+
+    async def delete_playlist_item(self, item_id: str) -> None:
+        """Removes one playlist item (by the item's id, not the video's)."""
+        await self._write(
+            "playlistItems.delete",
+            {"itemId": item_id},
+            lambda api: api.playlistItems().delete(id=item_id),
         )
 
     async def update_playlist(
@@ -265,6 +281,8 @@ class YouTubeClient:
         reauthorised = False
         while True:
             attempt += 1
+            if self.before_each_call is not None:
+                self.before_each_call()
             try:
                 return await self._send(call)
             except Transient as error:
