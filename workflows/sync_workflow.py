@@ -136,9 +136,10 @@ class PlaylistSyncWorkflow:
                 SyncActivities.add_videos_to_playlist, request
             )
             if outcome is not None and outcome.retry_later:
-                self._failures_in_a_row[category_id] = (
-                    self._failures_in_a_row.get(category_id, 0) + 1
-                )
+                # In a row: a batch that added something before it failed starts the count
+                # again, so that errors spread over a long playlist never add up to minutes.
+                before = 0 if outcome.done else self._failures_in_a_row.get(category_id, 0)
+                self._failures_in_a_row[category_id] = before + 1
             elif outcome is not None:
                 self._failures_in_a_row.pop(category_id, None)
             return outcome

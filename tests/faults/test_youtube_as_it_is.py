@@ -1,11 +1,7 @@
 """The fault scenarios on YouTube as it really answers: writes that land despite an error, lists
 that trail the writes, answers held back past the heartbeat timeout, and a limit on new
-playlists. Each must end with YouTube exactly as the categories say.
-
-Today's sync already reads YouTube back before writing again, which is enough for a write that
-landed despite an error and for an answer that comes late, while lists do not lag. It does not
-handle all of these yet: the scenarios it fails are expected failures that
-name issue 11, which fixes them (and then removes the marks)."""
+playlists. Each must end with YouTube exactly as the categories say, with at most one refused
+playlists.insert per quota window."""
 
 from __future__ import annotations
 
@@ -117,11 +113,6 @@ async def test_a_refused_creation_is_not_retried_within_the_window(
 
 
 @pytest.mark.timeout(90)
-@pytest.mark.xfail(
-    reason="issue 11: under all of YouTube's behaviours at once the sync retries refused "
-    "creations within the window (its items now end exact: the creation limit is what is left)",
-    strict=False,
-)
 async def test_all_of_youtubes_behaviours_at_once(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
