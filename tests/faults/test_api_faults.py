@@ -53,8 +53,11 @@ async def test_sync_through_errors_latency_and_lost_answers_ends_right_and_cheap
         # failed call (which YouTube charges too) or for reading a playlist back.
         ok_writes = sum(c["calls"] for c in calls if c["write"] and c["outcome"] == "ok")
         assert ok_writes <= NECESSARY_WRITES, note
+        # Reads: the backup (~6 pages), one account check per activity, each category's
+        # playlist read back to verify it and each old one before its deletion, and the
+        # read-backs after the errors (again after the lag allowance if they do not show yet).
         reads = sum(c["units"] for c in calls if not c["write"])
-        assert reads <= 40, note
+        assert reads <= 60, note
         spent = (await world.job(job_id))["quota_used_this_sync"]
         assert spent <= 1.10 * 50 * NECESSARY_WRITES, note
         # The faults did happen: writes failed, and writes' answers were lost on the way back

@@ -45,7 +45,9 @@ async def test_worker_killed_in_each_stage_at_random_points_leaves_youtube_right
         world.admin.set_faults(latency_ms=FAST)
         with WorkerProcesses(world, tmp_path / "worker.log") as workers:
             worker = workers.start()
-            job_id, handle = await world.start()
+            # A killed worker's batch goes to the next one after the heartbeat timeout: 45 s
+            # by default (above the HTTP timeout), 5 s here, where no call takes that long.
+            job_id, handle = await world.start(heartbeat_seconds=5)
             killed_at: list[int] = []
             for begins, threshold, latency in stages:
                 await wait_for_work(world, job_id, begins)
@@ -77,7 +79,7 @@ async def test_second_worker_finishes_the_sync_when_the_busy_one_is_killed(
         world.admin.set_faults(latency_ms=FAST)
         with WorkerProcesses(world, tmp_path / "workers.log") as workers:
             first, second = workers.start(), workers.start()
-            job_id, handle = await world.start()
+            job_id, handle = await world.start(heartbeat_seconds=5)
             await world.wait_for(job_id, "stage = 'add_videos' AND current_stage_progress >= 20")
             # Kill the worker that holds the batches in flight (either may poll them).
             busy = None

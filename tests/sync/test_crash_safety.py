@@ -28,7 +28,9 @@ async def test_worker_killed_mid_add_videos_leaves_youtube_exactly_right(
         log = tmp_path / "worker.log"
         worker = world.worker_process(log)
         try:
-            job_id, handle = await world.start(parallel_playlists=3)
+            # The killed worker's batches go to the next one after 5 s (the default 45 s sits
+            # above the HTTP timeout; no call here takes long).
+            job_id, handle = await world.start(parallel_playlists=3, heartbeat_seconds=5)
             for progress in (8, 30):
                 await world.wait_for(
                     job_id, f"stage = 'add_videos' AND current_stage_progress >= {progress}"
