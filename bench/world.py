@@ -162,6 +162,8 @@ async def bench_world(
             YOUTUBE_API_URL=emulator.url,
             YOUTUBE_DAILY_QUOTA=daily_quota,
             QUOTA_RESET=quota_reset,
+            # The app keeps to the same allowance as the emulator (None: as many as asked).
+            YOUTUBE_PLAYLIST_CREATES_PER_DAY=playlist_creates_per_window or len(library.categories),
         )
         pool = await create_pool(database_url, max_size=20)
         try:
