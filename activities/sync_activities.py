@@ -23,6 +23,7 @@ from playlist_sync.sync.payloads import (
     StageRequest,
     StepOutcome,
 )
+from playlist_sync.sync.sync_plan import SyncPlan, plan_sync
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import YouTubeError
 from playlist_sync.youtube.quota_ledger import QuotaLedger
@@ -89,6 +90,10 @@ class SyncActivities:
         )
 
     @activity.defn
+    async def plan_sync(self, request: StageRequest) -> SyncPlan:
+        return await plan_sync(self._pool, request.job_id)
+
+    @activity.defn
     async def create_category_playlists(self, request: StageRequest) -> StepOutcome:
         return await self._with_youtube(
             request,
@@ -138,6 +143,7 @@ class SyncActivities:
         return [
             self.mirror_sync_job,
             self.back_up_playlists,
+            self.plan_sync,
             self.create_category_playlists,
             self.plan_video_additions,
             self.add_videos_to_playlist,

@@ -21,6 +21,7 @@ from bench.scenarios import (
     idle_worker,
     quota_faults,
     quota_windows,
+    reconcile,
     wall_time,
 )
 from bench.stack import bench_stack
@@ -31,6 +32,7 @@ SCENARIOS: dict[str, Scenario] = {
     "faults": quota_faults.run,
     "windows": quota_windows.run,
     "idle-worker": idle_worker.run,
+    "reconcile": reconcile.run,
 }
 
 

@@ -14,13 +14,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from bench.library import BenchLibrary
 from bench.stack import BenchStack
 from playlist_sync.categories.apply import apply_categories
 from playlist_sync.config import Settings, load_settings
@@ -28,6 +27,7 @@ from playlist_sync.db.connection import create_pool
 from playlist_sync.emulator import EmulatorAdmin, EmulatorOptions, RunningEmulator
 from playlist_sync.library.importer import import_library
 from playlist_sync.quota_windows import QuotaReset
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.sync.starting import start_sync
 from playlist_sync.youtube.client import YouTubeClient, youtube_client_from_settings
 from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
@@ -37,6 +37,17 @@ from worker import build_worker
 ROOT = Path(__file__).resolve().parents[1]
 # "Quota to spare": more than any bench spends in one window.
 PLENTY = 100_000_000
+
+
+class Library(Protocol):
+    """A library to seed the emulator with, and the categories a user makes of it."""
+
+    @property
+    def categories(self) -> dict[str, list[str]]: ...
+
+    def seed(self) -> dict[str, Any]: ...
+
+    def categories_yaml(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -66,18 +77,21 @@ class BenchWorld:
     def admin(self) -> EmulatorAdmin:
         return self.emulator.admin
 
-    async def prepare(self, library: BenchLibrary) -> None:
+    async def prepare(self, library: Library) -> None:
         """`import` then `categories apply`, as a user does before `sync`."""
         await import_library(self.youtube, self.pool)
         path = self.settings.data_dir / "categories.yaml"
         path.write_text(library.categories_yaml())
         await apply_categories(self.pool, path)
 
-    async def sync(self, within: float = 900) -> SyncRun:
+    async def sync(self, within: float = 900, strategy: Strategy = Strategy.RECREATE) -> SyncRun:
         """Start a sync and wait for its end (the worker must be running); a sync that has not
-        ended `within` seconds is terminated and reported as unfinished, never waited on forever."""
+        ended `within` seconds is terminated and reported as unfinished, never waited on forever.
+
+        The machinery's rows (throughput, history, faults, windows) sync with `recreate`: their
+        libraries are old playlists renamed, which `reuse` would settle in a few updates."""
         began = time.perf_counter()
-        job_id, handle = await start_sync(self.client, self.pool, self.settings)
+        job_id, handle = await start_sync(self.client, self.pool, self.settings, strategy=strategy)
         try:
             stage = str((await asyncio.wait_for(handle.result(), within)).stage)
         except TimeoutError:
@@ -129,7 +143,7 @@ class BenchWorld:
 @asynccontextmanager
 async def bench_world(
     stack: BenchStack,
-    library: BenchLibrary,
+    library: Library,
     *,
     daily_quota: int = PLENTY,
     quota_reset: str = "pacific-midnight",

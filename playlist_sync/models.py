@@ -218,10 +218,61 @@ class DeletePlaylistsPlan(SeedModel):
     items: list[PlaylistToDelete] = Field(default_factory=list)
 
 
+class PlaylistToAdopt(SeedModel):
+    category_name: str
+    category_id: int
+    playlist_name: str
+    youtube_id: str
+    # A playlists.update gives it the category's title, description and privacy.
+    update: bool
+
+
+class AdoptPlaylistsPlan(SeedModel):
+    """Old playlists the categories take over instead of new ones (quotaCost: the updates)."""
+
+    count: int = 0
+    quota_cost: int = 0
+    items: list[PlaylistToAdopt] = Field(default_factory=list)
+
+
+class CategoryEdit(SeedModel):
+    category_name: str
+    category_id: int
+    video_count: int
+
+
+class EditVideosPlan(SeedModel):
+    """Items moved into place (playlistItems.update) or removed (playlistItems.delete)."""
+
+    count: int = 0
+    quota_cost: int = 0
+    by_category: list[CategoryEdit] = Field(default_factory=list)
+
+
 class PlannedStages(SeedModel):
     create_playlists: CreatePlaylistsPlan
     add_videos: AddVideosPlan
     delete_playlists: DeletePlaylistsPlan
+    # Beside the seed's stages (strategy `reuse`); absent from previews stored before them.
+    adopt_playlists: AdoptPlaylistsPlan = Field(default_factory=AdoptPlaylistsPlan)
+    move_videos: EditVideosPlan = Field(default_factory=EditVideosPlan)
+    remove_videos: EditVideosPlan = Field(default_factory=EditVideosPlan)
+
+
+class PlanCost(SeedModel):
+    total_quota_cost: int
+    estimated_days: int
+
+
+class Alternatives(SeedModel):
+    """What the other strategy would cost, so that the preview shows what reuse saves."""
+
+    recreate: PlanCost | None = None
+    reuse: PlanCost | None = None
+
+    @model_serializer(mode="wrap")
+    def _only_the_other(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {key: value for key, value in handler(self).items() if value is not None}
 
 
 class VideoInNoPlaylist(SeedModel):
@@ -237,6 +288,9 @@ class SyncPreview(SeedModel):
     total_quota_cost: int
     estimated_days: int
     daily_quota_limit: int
+    # Beside the seed's keys: the strategy planned with, and what the other one costs.
+    strategy: str = "recreate"
+    alternatives: Alternatives = Field(default_factory=Alternatives)
     # Beside the seed's keys: what the plan leaves out, and the quota left in this window.
     unavailable_videos: list[UnavailableVideo] = Field(default_factory=list)
     quota_remaining_today: int = 0
@@ -270,3 +324,6 @@ class SyncVideoOperationRecord(SeedModel):
     status: SyncVideoStatus = SyncVideoStatus.PENDING
     error_message: str | None = None
     completed_at: datetime | None = None
+    # Beside the seed's columns: add | move | remove, and the item a move or removal is of.
+    operation: str = "add"
+    youtube_item_id: str | None = None

@@ -1,22 +1,31 @@
 """The plan of a sync, computed from Postgres: what the preview shows and the stages do.
 
-The preview and the sync's stages both call these functions, so what a user approves is
-exactly what the sync does.
+The library tables are YouTube as last seen (the import, the backup each sync takes first, and
+what syncs wrote since); the categories say what it should be. reconcile/ turns the two into
+the fewest writes. The preview and the sync's stages both call these functions, so what a user
+approves is what the sync does.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
-from typing import NamedTuple, TypeAlias
+from typing import TypeAlias
 
 import asyncpg
 
 from playlist_sync.models import (
     AddVideosPlan,
+    AdoptPlaylistsPlan,
+    Alternatives,
     CategoryAddition,
+    CategoryEdit,
     CreatePlaylistsPlan,
     DeletePlaylistsPlan,
+    EditVideosPlan,
+    PlanCost,
     PlannedStages,
+    PlaylistToAdopt,
     PlaylistToCreate,
     PlaylistToDelete,
     SyncPreview,
@@ -24,6 +33,14 @@ from playlist_sync.models import (
     VideoInNoPlaylist,
 )
 from playlist_sync.quota_windows import QuotaReset, sync_windows, window_start
+from playlist_sync.reconcile.assignment import (
+    Candidate,
+    Reconciliation,
+    Strategy,
+    Target,
+    reconcile,
+)
+from playlist_sync.reconcile.playlist_edit import Item
 from playlist_sync.youtube.costs import WRITE_COST
 from playlist_sync.youtube.quota_ledger import DEFAULT_CREATES_PER_WINDOW
 
@@ -38,35 +55,6 @@ _NEEDS_PLAYLIST = """
         AND gone.deleted_from_youtube_at IS NOT NULL))
 """
 
-# The videos of each category that its playlist lacks, in the category's order. A video is
-# already in the playlist if the last import saw it there, or if a sync added it since the
-# moment that import read the playlist (or ever, if the playlist was never imported). The
-# job a preview is for ($2) trusts all its own additions: YouTube's lists can lag its writes.
-_MISSING_VIDEOS = f"""
-    SELECT c.id AS category_id, c.name AS category_name, v.id AS video_id,
-           v.youtube_video_id, cv.position, v.unavailable_reason
-    FROM categories c
-    JOIN category_videos cv ON cv.category_id = c.id
-    JOIN videos v ON v.id = cv.video_id
-    LEFT JOIN playlists target ON target.youtube_playlist_id = c.youtube_playlist_id
-    WHERE ($1::bigint IS NULL OR c.id = $1)
-      AND ({_NEEDS_PLAYLIST} OR NOT (
-          EXISTS (SELECT 1 FROM playlist_videos pv
-                  WHERE pv.playlist_id = target.id AND pv.video_id = v.id)
-          OR EXISTS (SELECT 1 FROM sync_video_operations op
-                     WHERE op.category_id = c.id AND op.video_id = v.id
-                       AND op.status = 'completed'
-                       AND (target.id IS NULL OR op.completed_at > target.imported_at
-                            OR op.sync_job_id = $2))))
-    ORDER BY c.position, c.id, cv.position
-"""
-
-
-class VideoToAdd(NamedTuple):
-    video_id: int
-    youtube_video_id: str
-    position: int  # in the category: the order to add them in
-
 
 async def categories_to_create(db: Database) -> list[PlaylistToCreate]:
     rows = await db.fetch(
@@ -76,34 +64,77 @@ async def categories_to_create(db: Database) -> list[PlaylistToCreate]:
     return [PlaylistToCreate(**row) for row in rows]
 
 
-async def videos_to_add(
-    db: Database, category_id: int, *, sync_job_id: int | None = None
-) -> list[VideoToAdd]:
-    """The category's available videos its playlist lacks; unavailable ones are left out."""
-    rows = await db.fetch(_MISSING_VIDEOS, category_id, sync_job_id)
+async def targets(db: Database) -> list[Target]:
+    """Each category as the playlist it must become: its available videos, in its order."""
+    categories = await db.fetch(
+        """SELECT id, name, description, privacy_status, youtube_playlist_id
+           FROM categories ORDER BY position, id"""
+    )
+    videos: dict[int, list[str]] = defaultdict(list)
+    for row in await db.fetch(
+        """SELECT cv.category_id, v.youtube_video_id FROM category_videos cv
+           JOIN videos v ON v.id = cv.video_id
+           WHERE v.unavailable_reason IS NULL ORDER BY cv.category_id, cv.position"""
+    ):
+        videos[row["category_id"]].append(row["youtube_video_id"])
     return [
-        VideoToAdd(row["video_id"], row["youtube_video_id"], row["position"])
-        for row in rows
-        if row["unavailable_reason"] is None
+        Target(
+            key=row["id"],
+            title=row["name"],
+            description=row["description"],
+            privacy=row["privacy_status"],
+            videos=tuple(videos[row["id"]]),
+            previous_playlist=row["youtube_playlist_id"],
+        )
+        for row in categories
     ]
 
 
-async def missing_videos(db: Database, *, sync_job_id: int | None = None) -> list[asyncpg.Record]:
-    """Every category's videos its playlist lacks, unavailable ones included (with the reason):
-    the rows the sync's add_videos stage turns into operations."""
-    return list(await db.fetch(_MISSING_VIDEOS, None, sync_job_id))
+async def candidates(db: Database) -> list[Candidate]:
+    """The playlists a category may adopt: on YouTube, not kept. Every other is deleted."""
+    playlists = await db.fetch(
+        """SELECT id, youtube_playlist_id, title, description, privacy_status, refuses_positions
+           FROM playlists WHERE deleted_from_youtube_at IS NULL AND NOT kept
+           ORDER BY title, id"""
+    )
+    items: dict[int, list[Item]] = defaultdict(list)
+    for row in await db.fetch(
+        """SELECT pv.playlist_id, pv.youtube_item_id, v.youtube_video_id
+           FROM playlist_videos pv JOIN videos v ON v.id = pv.video_id
+           JOIN playlists p ON p.id = pv.playlist_id
+           WHERE p.deleted_from_youtube_at IS NULL AND NOT p.kept
+           ORDER BY pv.playlist_id, pv.position"""
+    ):
+        items[row["playlist_id"]].append(Item(row["youtube_item_id"], row["youtube_video_id"]))
+    return [
+        Candidate(
+            id=row["youtube_playlist_id"],
+            title=row["title"],
+            description=row["description"],
+            privacy=row["privacy_status"],
+            items=tuple(items[row["id"]]),
+            refuses_positions=row["refuses_positions"],
+        )
+        for row in playlists
+    ]
 
 
-async def unavailable_videos(
-    db: Database, *, sync_job_id: int | None = None
-) -> list[UnavailableVideo]:
-    """The videos a sync would add but cannot (deleted or private), with the reason."""
-    rows = await db.fetch(_MISSING_VIDEOS, None, sync_job_id)
-    return _unavailable(rows)
+async def reconciliation(db: Database, strategy: Strategy) -> Reconciliation:
+    return reconcile(await targets(db), await candidates(db), strategy)
+
+
+async def unavailable_videos(db: Database) -> list[UnavailableVideo]:
+    """The categories' videos a sync cannot add (deleted or private), with the reason."""
+    rows = await db.fetch(
+        """SELECT c.name, v.youtube_video_id, v.unavailable_reason FROM categories c
+           JOIN category_videos cv ON cv.category_id = c.id JOIN videos v ON v.id = cv.video_id
+           WHERE v.unavailable_reason IS NOT NULL ORDER BY c.position, c.id, cv.position"""
+    )
+    return [UnavailableVideo(category_name=r[0], youtube_video_id=r[1], reason=r[2]) for r in rows]
 
 
 async def playlists_to_delete(db: Database) -> list[PlaylistToDelete]:
-    """Old playlists: imported, still on YouTube, no category's target and not kept."""
+    """Old playlists: on YouTube, no category's target and not kept."""
     rows = await db.fetch(
         """SELECT p.title AS playlist_name, p.id AS playlist_id, p.youtube_playlist_id AS youtube_id,
                   (SELECT count(*) FROM playlist_videos pv WHERE pv.playlist_id = p.id)::int
@@ -117,13 +148,14 @@ async def playlists_to_delete(db: Database) -> list[PlaylistToDelete]:
     return [PlaylistToDelete(**row) for row in rows]
 
 
-# Available videos of the old playlists to delete that no category and no kept playlist holds.
+# Available videos of the playlists the sync deletes or edits that no category and no kept
+# playlist holds: after the sync they are in no playlist (the backup keeps them).
 _IN_NO_PLAYLIST = """
     SELECT v.youtube_video_id, v.title, array_agg(DISTINCT p.title ORDER BY p.title) AS names
     FROM playlists p
     JOIN playlist_videos pv ON pv.playlist_id = p.id
     JOIN videos v ON v.id = pv.video_id
-    WHERE p.id = ANY($1::bigint[]) AND v.unavailable_reason IS NULL
+    WHERE p.deleted_from_youtube_at IS NULL AND NOT p.kept AND v.unavailable_reason IS NULL
       AND NOT EXISTS (SELECT 1 FROM category_videos cv WHERE cv.video_id = v.id)
       AND NOT EXISTS (SELECT 1 FROM playlist_videos kv JOIN playlists k ON k.id = kv.playlist_id
                       WHERE kv.video_id = v.id AND k.kept AND k.deleted_from_youtube_at IS NULL)
@@ -131,10 +163,8 @@ _IN_NO_PLAYLIST = """
 """
 
 
-async def videos_in_no_playlist(
-    db: Database, to_delete: list[PlaylistToDelete]
-) -> list[VideoInNoPlaylist]:
-    rows = await db.fetch(_IN_NO_PLAYLIST, [p.playlist_id for p in to_delete])
+async def videos_in_no_playlist(db: Database) -> list[VideoInNoPlaylist]:
+    rows = await db.fetch(_IN_NO_PLAYLIST)
     return [
         VideoInNoPlaylist(youtube_video_id=row[0], title=row[1], playlist_names=row[2])
         for row in rows
@@ -172,73 +202,132 @@ async def build_preview(
     daily_quota: int,
     reset: QuotaReset,
     now: datetime,
-    sync_job_id: int | None = None,
+    strategy: Strategy = Strategy.REUSE,
     creates_per_window: int = DEFAULT_CREATES_PER_WINDOW,
 ) -> SyncPreview:
-    """What a sync would do now, what it costs, and how many quota windows it takes.
+    """What a sync would do now, what it costs, and how many quota windows it takes; and what
+    the other strategy would cost.
 
     The windows: the sync makes its playlists first, at most `creates_per_window` a window
     (YouTube's limit on new playlists), then spends the rest of the units from the window of
     the last one on; see quota_windows.sync_windows."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         # One snapshot: an import or apply running meanwhile cannot make the parts disagree.
-        to_create = await categories_to_create(conn)
-        missing = await conn.fetch(_MISSING_VIDEOS, None, sync_job_id)
-        to_delete = await playlists_to_delete(conn)
-        in_no_playlist = await videos_in_no_playlist(conn, to_delete)
+        wanted, playlists = await targets(conn), await candidates(conn)
+        unavailable = await unavailable_videos(conn)
+        in_no_playlist = await videos_in_no_playlist(conn)
         remaining = await quota_remaining(conn, daily_quota=daily_quota, reset=reset, now=now)
         creates_left = await creations_left(
             conn, creates_per_window=creates_per_window, reset=reset, now=now
         )
+        ids = {
+            row[0]: row[1]
+            for row in await conn.fetch("SELECT youtube_playlist_id, id FROM playlists")
+        }
 
-    counts: dict[int, int] = {}
-    names: dict[int, str] = {}
-    for row in missing:
-        if row["unavailable_reason"] is None:
-            counts[row["category_id"]] = counts.get(row["category_id"], 0) + 1
-            names[row["category_id"]] = row["category_name"]
-    additions = [
-        CategoryAddition(category_name=names[category_id], category_id=category_id, video_count=n)
-        for category_id, n in counts.items()
-    ]
-    add_count = sum(counts.values())
-    total = WRITE_COST * (len(to_create) + add_count + len(to_delete))
-    return SyncPreview(
-        stages=PlannedStages(
-            create_playlists=CreatePlaylistsPlan(
-                count=len(to_create), quota_cost=WRITE_COST * len(to_create), items=to_create
-            ),
-            add_videos=AddVideosPlan(
-                count=add_count, quota_cost=WRITE_COST * add_count, by_category=additions
-            ),
-            delete_playlists=DeletePlaylistsPlan(
-                count=len(to_delete), quota_cost=WRITE_COST * len(to_delete), items=to_delete
-            ),
-        ),
-        total_quota_cost=total,
-        estimated_days=sync_windows(
-            creates=len(to_create),
-            other_units=total - WRITE_COST * len(to_create),
+    def days(plan: Reconciliation) -> int:
+        creates = sum(1 for choice in plan.choices if choice.adopted is None)
+        return sync_windows(
+            creates=creates,
+            other_units=WRITE_COST * (plan.writes - creates),
             daily_quota=daily_quota,
             units_left=remaining,
             creates_per_window=creates_per_window,
             creates_left=creates_left,
             write_cost=WRITE_COST,
-        ),
+        )
+
+    plans = {s: reconcile(wanted, playlists, s) for s in Strategy}
+    plan = plans[strategy]
+    other = Strategy.RECREATE if strategy is Strategy.REUSE else Strategy.REUSE
+    alternative = PlanCost(
+        total_quota_cost=WRITE_COST * plans[other].writes, estimated_days=days(plans[other])
+    )
+    return SyncPreview(
+        stages=_stages(plan, ids),
+        total_quota_cost=WRITE_COST * plan.writes,
+        estimated_days=days(plan),
         daily_quota_limit=daily_quota,
-        unavailable_videos=_unavailable(missing),
+        strategy=strategy.value,
+        alternatives=Alternatives(**{other.value: alternative}),
+        unavailable_videos=unavailable,
         quota_remaining_today=remaining,
         videos_in_no_playlist=in_no_playlist,
     )
 
 
-def _unavailable(rows: list[asyncpg.Record]) -> list[UnavailableVideo]:
-    return [
-        UnavailableVideo(
-            category_name=row["category_name"],
-            youtube_video_id=row["youtube_video_id"],
-            reason=row["unavailable_reason"],
+def _stages(plan: Reconciliation, ids: dict[str, int]) -> PlannedStages:
+    new = [c for c in plan.choices if c.adopted is None]
+    adopted = [c for c in plan.choices if c.adopted is not None]
+
+    def by_category(count: str) -> list[CategoryEdit]:
+        return [
+            CategoryEdit(
+                category_name=c.target.title,
+                category_id=c.target.key,
+                video_count=len(getattr(c.edit, count)),
+            )
+            for c in plan.choices
+            if getattr(c.edit, count)
+        ]
+
+    def edits(count: str) -> EditVideosPlan:
+        total = sum(len(getattr(c.edit, count)) for c in plan.choices)
+        return EditVideosPlan(
+            count=total, quota_cost=WRITE_COST * total, by_category=by_category(count)
         )
-        for row in rows
-        if row["unavailable_reason"] is not None
-    ]
+
+    inserts = sum(len(c.edit.insert) for c in plan.choices)
+    updates = sum(1 for c in adopted if c.update)
+    return PlannedStages(
+        create_playlists=CreatePlaylistsPlan(
+            count=len(new),
+            quota_cost=WRITE_COST * len(new),
+            items=[
+                PlaylistToCreate(category_name=c.target.title, category_id=c.target.key)
+                for c in new
+            ],
+        ),
+        add_videos=AddVideosPlan(
+            count=inserts,
+            quota_cost=WRITE_COST * inserts,
+            by_category=[
+                CategoryAddition(
+                    category_name=e.category_name,
+                    category_id=e.category_id,
+                    video_count=e.video_count,
+                )
+                for e in by_category("insert")
+            ],
+        ),
+        delete_playlists=DeletePlaylistsPlan(
+            count=len(plan.deleted),
+            quota_cost=WRITE_COST * len(plan.deleted),
+            items=[
+                PlaylistToDelete(
+                    playlist_name=p.title,
+                    playlist_id=ids.get(p.id, 0),
+                    youtube_id=p.id,
+                    video_count=len(p.items),
+                )
+                for p in plan.deleted
+            ],
+        ),
+        adopt_playlists=AdoptPlaylistsPlan(
+            count=len(adopted),
+            quota_cost=WRITE_COST * updates,
+            items=[
+                PlaylistToAdopt(
+                    category_name=c.target.title,
+                    category_id=c.target.key,
+                    playlist_name=c.adopted.title,
+                    youtube_id=c.adopted.id,
+                    update=c.update,
+                )
+                for c in adopted
+                if c.adopted is not None
+            ],
+        ),
+        move_videos=edits("move"),
+        remove_videos=edits("remove"),
+    )

@@ -43,6 +43,8 @@ with workflow.unsafe.imports_passed_through():
 
 # A batch that failed in a way another try may get past waits on a durable timer first.
 _BACKOFF_PATCH = "add-videos-backoff"
+# The plan (which playlist each category adopts or gets new) is made after the backup.
+_RECONCILE_PATCH = "reconcile-plan"
 
 
 @workflow.defn(name="PlaylistSync")
@@ -100,6 +102,10 @@ class PlaylistSyncWorkflow:
             self._state.results.backup = _backup_result(outcome)
 
     async def _create_playlists(self) -> None:
+        if not self._state.planned and workflow.patched(_RECONCILE_PATCH):
+            # From YouTube's truth (the backup just read), before any write; once per job.
+            await self._activity(SyncActivities.plan_sync, self._request(), bookkeeping=True)
+            self._state.planned = True
         self._state.results.create_playlists = self._state.results.create_playlists or StageCounts()
         await self._run_steps(SyncActivities.create_category_playlists, self._count_created)
 

@@ -13,7 +13,7 @@ import asyncpg
 
 from playlist_sync.categories.file import CategorySpec, ParsedCategories
 from playlist_sync.categories.problems import CategoriesInvalid
-from playlist_sync.sync.playlist_creation import MARKER_ROOM
+from playlist_sync.playlist_marker import MARKER_ROOM
 
 # YouTube's limits (see youtube-facts.md).
 MAX_TITLE = 150
@@ -41,6 +41,9 @@ class _Playlist:
     title: str
     gone: bool
     category_target: bool
+    # The title it was imported with: a sync that adopts a playlist renames it, and a file
+    # written before still names it so.
+    first_title: str
 
 
 class _PlaylistIndex:
@@ -49,21 +52,27 @@ class _PlaylistIndex:
     def __init__(self, playlists: list[_Playlist]) -> None:
         self._by_id = {p.youtube_playlist_id: p for p in playlists}
         self._by_title: dict[str, list[_Playlist]] = defaultdict(list)
+        self._by_first_title: dict[str, list[_Playlist]] = defaultdict(list)
         for playlist in playlists:
             self._by_title[playlist.title].append(playlist)
+            if playlist.first_title != playlist.title:
+                self._by_first_title[playlist.first_title].append(playlist)
 
     def resolve(self, ref: str) -> _Playlist | str:
         """The playlist, or why there is none."""
         if ref in self._by_id:
             return self._by_id[ref]
         titled = self._by_title.get(ref, [])
+        renamed = self._by_first_title.get(ref, [])
         # Prefer, in turn: the user's own live playlists, ones YouTube no longer has (a
-        # file still names the playlists the sync deleted), and last the sync's category
-        # playlists, whose title is usually the very category being described.
+        # file still names the playlists the sync deleted), the sync's category playlists,
+        # whose title is usually the very category being described, and last playlists a
+        # sync adopted and renamed, by the title they had.
         for tier in (
             [p for p in titled if not p.category_target and not p.gone],
             [p for p in titled if not p.category_target],
             titled,
+            renamed,
         ):
             if len(tier) == 1:
                 return tier[0]
@@ -89,7 +98,7 @@ async def validate_categories(
         [
             _Playlist(**row)
             for row in await conn.fetch(
-                """SELECT id, youtube_playlist_id, title,
+                """SELECT id, youtube_playlist_id, title, coalesce(first_title, title) AS first_title,
                           deleted_from_youtube_at IS NOT NULL AS gone,
                           youtube_playlist_id IN (SELECT youtube_playlist_id FROM categories
                                                   WHERE youtube_playlist_id IS NOT NULL)

@@ -16,6 +16,7 @@ from playlist_sync.cli.console import stdout_console
 from playlist_sync.config import Settings
 from playlist_sync.models import SyncPreview
 from playlist_sync.planner import build_preview
+from playlist_sync.reconcile.assignment import Strategy
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,15 +28,26 @@ def register(commands: argparse._SubParsersAction) -> None:
         "to delete, the quota units it costs, the units left in this quota window and how "
         "many windows (days) it takes. Writes nothing.",
     )
+    add_strategy_option(preview)
     preview.add_argument(
         "--json", action="store_true", help="the SyncPreview as JSON (camelCase keys)"
     )
     preview.set_defaults(handler=run)
 
 
+def add_strategy_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strategy",
+        choices=[strategy.value for strategy in Strategy],
+        default=Strategy.REUSE.value,
+        help="reuse (default): the fewest writes, adopting old playlists where that is cheaper;"
+        " recreate: a new playlist per category, every video added, old playlists deleted",
+    )
+
+
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     async with database(settings) as pool:
-        preview = await current_preview(pool, settings)
+        preview = await current_preview(pool, settings, Strategy(args.strategy))
         has_categories = await pool.fetchval("SELECT EXISTS (SELECT 1 FROM categories)")
     if args.json:
         print(json.dumps(preview.to_json()))
@@ -47,28 +59,36 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def current_preview(pool: asyncpg.Pool, settings: Settings) -> SyncPreview:
+async def current_preview(
+    pool: asyncpg.Pool, settings: Settings, strategy: Strategy = Strategy.REUSE
+) -> SyncPreview:
     return await build_preview(
         pool,
         daily_quota=settings.youtube_daily_quota,
         reset=settings.quota_reset,
         now=datetime.now(UTC),
+        strategy=strategy,
         creates_per_window=settings.youtube_playlist_creates_per_day,
     )
 
 
 def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> None:
-    console.print("What a sync would do now", style="bold")
+    console.print(f"What a sync would do now (strategy {preview.strategy})", style="bold")
     stages = Table()
     stages.add_column("Stage")
     stages.add_column("Count", justify="right")
     stages.add_column("Quota units", justify="right")
+    planned = preview.stages
     for label, plan in (
-        ("Create playlists", preview.stages.create_playlists),
-        ("Add videos", preview.stages.add_videos),
-        ("Delete old playlists", preview.stages.delete_playlists),
+        ("Create playlists", planned.create_playlists),
+        ("Adopt old playlists (renamed where needed)", planned.adopt_playlists),
+        ("Remove items", planned.remove_videos),
+        ("Move items into place", planned.move_videos),
+        ("Add videos", planned.add_videos),
+        ("Delete old playlists", planned.delete_playlists),
     ):
-        stages.add_row(label, f"{plan.count:,}", f"{plan.quota_cost:,}")
+        if plan.count or label in ("Create playlists", "Add videos", "Delete old playlists"):
+            stages.add_row(label, f"{plan.count:,}", f"{plan.quota_cost:,}")
     stages.add_section()
     stages.add_row("Total", "", f"{preview.total_quota_cost:,}", style="bold")
     console.print(stages)
@@ -82,6 +102,15 @@ def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> 
     )
     if preview.total_quota_cost == 0:
         console.print("Nothing to do: YouTube already matches your categories.")
+    for name, other in (
+        ("recreate", preview.alternatives.recreate),
+        ("reuse", preview.alternatives.reuse),
+    ):
+        if other is not None and other.total_quota_cost != preview.total_quota_cost:
+            console.print(
+                f"With --strategy {name}: {other.total_quota_cost:,} units, {other.estimated_days}"
+                f" {window}{'s' if other.estimated_days != 1 else ''}."
+            )
 
     if preview.stages.add_videos.by_category:
         console.print("Videos to add, by category", style="bold")

@@ -12,9 +12,11 @@ from temporalio.service import RPCError
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.errors import BadInput, ServiceUnavailable
 from playlist_sync.cli.jobs import web_ui_link
+from playlist_sync.cli.preview_command import add_strategy_option
 from playlist_sync.cli.status_command import ended_code, watch
 from playlist_sync.cli.worker_presence import worker_listening
 from playlist_sync.config import Settings
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.sync.job_store import get_job
 from playlist_sync.sync.starting import SyncRefused, start_sync
 from playlist_sync.temporal_client import connect
@@ -29,6 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "playlists, add videos, delete old playlists, sleeping through quota resets. Refused "
         "(exit 2) while another sync is active.",
     )
+    add_strategy_option(sync)
     sync.add_argument(
         "--follow", action="store_true", help="then show live progress, as `status --follow`"
     )
@@ -42,7 +45,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     async with database(settings) as pool:
         client = await connect(settings)
         try:
-            job_id, handle = await start_sync(client, pool, settings)
+            job_id, handle = await start_sync(
+                client, pool, settings, strategy=Strategy(args.strategy)
+            )
         except SyncRefused as refusal:
             raise BadInput(str(refusal)) from None
         except WorkflowAlreadyStartedError as clash:
@@ -59,11 +64,15 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             job = await get_job(pool, job_id)
             preview = job.record().preview_data if job else None
             print(f"Started sync {job_id} (workflow {handle.id}).")
-            if preview is not None:
+            if preview is not None and preview.total_quota_cost == 0:
+                print("Nothing to do: YouTube already matches your categories (0 writes).")
+            elif preview is not None:
+                planned = preview.stages
                 print(
-                    f"It creates {preview.stages.create_playlists.count} playlists, adds"
-                    f" {preview.stages.add_videos.count} videos and deletes"
-                    f" {preview.stages.delete_playlists.count} old playlists:"
+                    f"It creates {planned.create_playlists.count} playlists, adopts"
+                    f" {planned.adopt_playlists.count}, adds {planned.add_videos.count} videos,"
+                    f" moves {planned.move_videos.count}, removes {planned.remove_videos.count}"
+                    f" and deletes {planned.delete_playlists.count} old playlists:"
                     f" {preview.total_quota_cost:,} units, about {preview.estimated_days}"
                     " quota window(s)."
                 )

@@ -10,6 +10,7 @@ from typing import Protocol
 import asyncpg
 
 from playlist_sync.library.store import (
+    HIDDEN_ITEM_TITLES,
     Change,
     PlaylistEntry,
     UnavailableReason,
@@ -26,12 +27,6 @@ from playlist_sync.youtube.resources import (
     RemotePlaylistItem,
     RemoteVideo,
 )
-
-# The titles YouTube gives an item whose video the viewer may no longer see.
-_HIDDEN_ITEM_TITLES = {
-    "Deleted video": UnavailableReason.DELETED,
-    "Private video": UnavailableReason.PRIVATE,
-}
 
 
 class LibraryReader(Protocol):
@@ -136,7 +131,7 @@ async def _learn_videos(
     for item in items:
         if item.video_id in known or item.video_id in to_fetch:
             continue
-        hidden = _HIDDEN_ITEM_TITLES.get(item.title)
+        hidden = HIDDEN_ITEM_TITLES.get(item.title)
         if hidden is None:
             to_fetch[item.video_id] = None
         else:

@@ -25,6 +25,13 @@ class UnavailableReason(StrEnum):
     NOT_RETURNED = "not returned by YouTube"
 
 
+# The titles YouTube gives an item whose video the viewer may no longer see.
+HIDDEN_ITEM_TITLES = {
+    "Deleted video": UnavailableReason.DELETED,
+    "Private video": UnavailableReason.PRIVATE,
+}
+
+
 class Change(StrEnum):
     NEW = "new"
     UPDATED = "updated"
@@ -70,8 +77,9 @@ async def upsert_playlist(
         change = Change.UNCHANGED
     playlist_id: int = await conn.fetchval(
         """INSERT INTO playlists AS p
-               (youtube_playlist_id, title, description, privacy_status, item_count, imported_at)
-           VALUES ($1, $2, $3, $4, $5, $6)
+               (youtube_playlist_id, title, description, privacy_status, item_count, imported_at,
+                first_title)
+           VALUES ($1, $2, $3, $4, $5, $6, $2)
            ON CONFLICT (youtube_playlist_id) DO UPDATE SET
                title = EXCLUDED.title,
                description = EXCLUDED.description,

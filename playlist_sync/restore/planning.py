@@ -1,6 +1,7 @@
 """What a restore of a snapshot would recreate, read against YouTube as it is now.
 
-A snapshot's playlist is restored when YouTube no longer has it: neither its own id nor a copy
+A snapshot's playlist is restored when YouTube no longer has it as it was (a sync deleted it,
+or adopted it for a category and changed it): neither its own id unchanged nor a copy
 an earlier restore made (a copy that restore left unfinished is completed, not made again). YouTube's list is the truth here, not `playlists.deleted_from_youtube_at`:
 that flag is only as fresh as the last import or sync, and a playlist brought back by hand (or
 by a restore) since would otherwise be made a second time.
@@ -43,7 +44,8 @@ async def plan_restore(
     )
     if snapshot is None:
         raise SnapshotNotFound(await _unknown_snapshot(pool, snapshot_id))
-    on_youtube = {playlist.id for playlist in await youtube.my_playlists()}
+    listed = {playlist.id: playlist for playlist in await youtube.my_playlists()}
+    on_youtube = set(listed)
     copies = await _live_copies(pool, on_youtube)
     backed_up: list[dict[str, Any]] = snapshot["playlists"]
     unavailable = await _unavailable_videos(pool, backed_up)
@@ -52,9 +54,10 @@ async def plan_restore(
     for playlist in backed_up:
         video_ids = list(playlist.get("items") or [])
         copy = copies.get(playlist["id"])
-        if playlist["id"] in on_youtube or (
-            copy is not None and (copy.finished or copy.video_ids != video_ids)
-        ):
+        kept_as_it_was = playlist["id"] in on_youtube and not await _changed_since(
+            pool, playlist, listed[playlist["id"]]
+        )
+        if kept_as_it_was or (copy is not None and (copy.finished or copy.video_ids != video_ids)):
             present.append(playlist["title"])
             continue
         gone.append(
@@ -84,6 +87,27 @@ async def plan_restore(
         daily_quota_limit=daily_quota,
         quota_remaining_now=remaining,
     )
+
+
+async def _changed_since(
+    pool: asyncpg.Pool, backed_up: dict[str, Any], now: RemotePlaylist
+) -> bool:
+    """Whether a playlist still on YouTube is no longer as backed up: a sync adopted it for a
+    category (renamed it, edited its items). It comes back as a copy, so that the category
+    keeps its playlist and the user has the original again. Its items as a sync last saw them
+    (the library), its title, description and privacy as YouTube lists them now."""
+    snippet = (backed_up["title"], backed_up.get("description") or "")
+    if (now.title, now.description) != snippet or now.privacy_status != backed_up.get(
+        "privacyStatus", now.privacy_status
+    ):
+        return True
+    items = await pool.fetchval(
+        """SELECT array_agg(v.youtube_video_id ORDER BY pv.position) FROM playlists p
+           JOIN playlist_videos pv ON pv.playlist_id = p.id JOIN videos v ON v.id = pv.video_id
+           WHERE p.youtube_playlist_id = $1""",
+        backed_up["id"],
+    )
+    return list(items or []) != list(backed_up.get("items") or [])
 
 
 def restore_cost(playlists: list[PlaylistToRestore]) -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import asyncpg
 
+from playlist_sync.library.seen import refresh_library
 from playlist_sync.sync.job_store import quota_used_by_sync
 from playlist_sync.sync.payloads import BackupOutcome
 from playlist_sync.sync.youtube_port import SyncYouTube
@@ -27,10 +29,12 @@ async def back_up_playlists(
             video_count=existing["item_count"],
             quota_used_by_sync=await quota_used_by_sync(pool, job_id),
         )
+    read_at = datetime.now(UTC)
     try:
-        snapshot = []
+        snapshot, read = [], []
         for playlist in await youtube.my_playlists():
             items = await youtube.playlist_items(playlist.id)
+            read.append((playlist, items))
             snapshot.append(
                 {
                     "id": playlist.id,
@@ -38,6 +42,8 @@ async def back_up_playlists(
                     "description": playlist.description,
                     "privacyStatus": playlist.privacy_status,
                     "items": [item.video_id for item in items],
+                    # Beside the videos: the items, which a reconcile moves and removes.
+                    "itemIds": [item.id for item in items],
                 }
             )
             heartbeat(len(snapshot))
@@ -60,6 +66,8 @@ async def back_up_playlists(
         await conn.execute(
             "UPDATE sync_jobs SET backup_snapshot_id = $2 WHERE id = $1", job_id, snapshot_id
         )
+        # The plan starts from YouTube's truth, not from a possibly stale import.
+        await refresh_library(conn, read, read_at=read_at)
         used = await quota_used_by_sync(conn, job_id)
     return BackupOutcome(
         snapshot_id=snapshot_id,

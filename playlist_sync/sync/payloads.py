@@ -52,6 +52,8 @@ class SyncState(PauseState):
     error_count: int = 0
     quota_used: int = 0
     backup_snapshot_id: int | None = None
+    # The plan was made (sync_plan.py): each category adopts a playlist or gets a new one.
+    planned: bool = False
     # add_videos: the categories that still have pending operations.
     categories_pending: list[int] | None = None
     started_at: datetime | None = None

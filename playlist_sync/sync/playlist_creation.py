@@ -1,8 +1,9 @@
-"""create_playlists: one private playlist per category, found again rather than made twice."""
+"""create_playlists: each category's playlist, adopted (with one playlists.update when its
+title, description or privacy differ) or made new, and a new one found again rather than made
+twice (by the marker at the end of its description, see playlist_marker.py)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +11,8 @@ import asyncpg
 
 from playlist_sync.models import StageCounts, SyncError, SyncStage
 from playlist_sync.planner import categories_to_create
+from playlist_sync.playlist_marker import description_for, marked_by
+from playlist_sync.sync.adoption import update_adopted_playlists, updates_pending
 from playlist_sync.sync.failures import ends_the_step
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
 from playlist_sync.sync.lagging_reads import FIRST_DELAY, wait_heartbeating
@@ -17,37 +20,14 @@ from playlist_sync.sync.payloads import LAG_ALLOWANCE_SECONDS, StepOutcome
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import PlaylistCreationLimited, QuotaExceeded, YouTubeError
 
-# The marker in the description: if the database write after playlists.insert is lost to a
-# crash (or its answer to an error), the retry finds the playlist by it instead of creating a
-# second one. Only at the very end of a description, where the sync puts it: a user's text
-# that merely contains one is not taken for it.
-_MARKER = re.compile(r"\(playlist-sync job (\d+), category (\d+)\)\s*\Z")
-
-# What the marker adds to a description at most (ids up to bigint's 19 digits), which the
-# categories file's description check counts against YouTube's 5,000 characters.
-MARKER_ROOM = len("\n\n" + "(playlist-sync job , category )") + 2 * 19
-
-
-def marker(job_id: int, category_id: int) -> str:
-    return f"(playlist-sync job {job_id}, category {category_id})"
-
-
-def marked_by(description: str) -> tuple[int, int] | None:
-    """(job id, category id) of the marker that ends `description`, if one does."""
-    match = _MARKER.search(description)
-    return (int(match.group(1)), int(match.group(2))) if match else None
-
-
-def description_for(text: str, job_id: int, category_id: int) -> str:
-    return f"{text}\n\n{marker(job_id, category_id)}".strip()
-
 
 async def _to_create(pool: asyncpg.Pool, job_id: int) -> list[asyncpg.Record]:
     """The planner's categories needing a playlist, less those this job failed to create."""
     planned = [p.category_id for p in await categories_to_create(pool)]
     return list(
         await pool.fetch(
-            """SELECT c.id, c.name, c.description, c.playlist_requested_at FROM categories c
+            """SELECT c.id, c.name, c.description, c.privacy_status, c.playlist_requested_at
+               FROM categories c
                WHERE c.id = ANY($2::bigint[]) AND NOT EXISTS (
                    SELECT 1 FROM sync_jobs j, jsonb_array_elements(j.errors) e
                    WHERE j.id = $1 AND e->>'entityType' = 'category'
@@ -68,12 +48,16 @@ async def create_category_playlists(
     lag_allowance: float = LAG_ALLOWANCE_SECONDS,
 ) -> StepOutcome:
     outcome = StepOutcome()
+    # The adopted playlists first: an update is never refused for the day, a creation may be.
+    await update_adopted_playlists(youtube, pool, job_id, max_writes, outcome, lag_allowance)
+    if outcome.quota_exhausted or outcome.held:
+        return await _ended(pool, job_id, outcome)
     todo = await _to_create(pool, job_id)
     if any(row["playlist_requested_at"] for row in todo):
         todo = await _adopt_playlists_made_before(
             youtube, pool, job_id, todo, lag_allowance, heartbeat
         )
-    for row in todo[:max_writes]:
+    for row in todo[: max(max_writes - outcome.done, 0)]:
         if await writes_held(pool, job_id):
             outcome.held = True
             break
@@ -82,7 +66,9 @@ async def create_category_playlists(
         )
         try:
             playlist_id = await youtube.create_youtube_playlist(
-                row["name"], description_for(row["description"], job_id, row["id"])
+                row["name"],
+                description_for(row["description"], job_id, row["id"]),
+                row["privacy_status"],
             )
         except PlaylistCreationLimited as error:
             if error.reason == "ledgerRefused":
@@ -117,26 +103,53 @@ async def create_category_playlists(
             outcome.failed += 1
             outcome.new_errors.append(sync_error)
             continue
-        await pool.execute(
-            """UPDATE categories SET youtube_playlist_id = $2, playlist_requested_at = NULL,
-                                     playlist_created_by_job = $3
-               WHERE id = $1""",
-            row["id"],
-            playlist_id,
-            job_id,
-        )
+        await _note_created(pool, row, playlist_id, job_id)
         outcome.done += 1
         heartbeat(outcome.done)
-    outcome.remaining = len(await _to_create(pool, job_id))
+    return await _ended(pool, job_id, outcome)
+
+
+async def _ended(pool: asyncpg.Pool, job_id: int, outcome: StepOutcome) -> StepOutcome:
+    outcome.remaining = len(await _to_create(pool, job_id)) + await updates_pending(pool, job_id)
     outcome.quota_used_by_sync = await quota_used_by_sync(pool, job_id)
     outcome.create_totals = await creation_totals(pool, job_id)
     return outcome
 
 
+async def _note_created(
+    pool: asyncpg.Pool, category: asyncpg.Record, playlist_id: str | None, job_id: int
+) -> None:
+    """The category's new playlist, and the library's row for it: the library is YouTube as
+    last seen, so the next sync's plan knows the playlist (and may adopt it again)."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            """UPDATE categories SET youtube_playlist_id = $2, playlist_requested_at = NULL,
+                                     playlist_created_by_job = $3
+               WHERE id = $1""",
+            category["id"],
+            playlist_id,
+            job_id if playlist_id else None,
+        )
+        if playlist_id is not None:
+            await conn.execute(
+                """INSERT INTO playlists
+                       (youtube_playlist_id, title, first_title, description, privacy_status)
+                   VALUES ($1, $2, $2, $3, $4) ON CONFLICT (youtube_playlist_id) DO NOTHING""",
+                playlist_id,
+                category["name"],
+                description_for(category["description"], job_id, category["id"]),
+                category["privacy_status"],
+            )
+
+
 async def creation_totals(pool: asyncpg.Pool, job_id: int) -> StageCounts:
+    """Succeeded: playlists made, and adopted playlists ready (updated, or needing none)."""
     row = await pool.fetchrow(
         """SELECT
-             (SELECT count(*) FROM categories WHERE playlist_created_by_job = $1) AS created,
+             (SELECT count(*) FROM categories WHERE playlist_created_by_job = $1)
+             + (SELECT count(*) FROM sync_category_plans
+                WHERE sync_job_id = $1 AND adopted_playlist_id IS NOT NULL
+                  AND (NOT needs_update OR updated_at IS NOT NULL)) AS created,
              (SELECT count(*) FROM sync_jobs j, jsonb_array_elements(j.errors) e
               WHERE j.id = $1 AND e->>'entityType' = 'category') AS failed""",
         job_id,
@@ -169,15 +182,7 @@ async def _adopt_playlists_made_before(
         delay *= 2
     for row in todo:
         if row["playlist_requested_at"] is not None:
-            adopted = made.get(row["id"])
-            await pool.execute(
-                """UPDATE categories SET youtube_playlist_id = $2, playlist_requested_at = NULL,
-                                         playlist_created_by_job = $3
-                   WHERE id = $1""",
-                row["id"],
-                adopted,
-                job_id if adopted else None,
-            )
+            await _note_created(pool, row, made.get(row["id"]), job_id)
     return await _to_create(pool, job_id)
 
 

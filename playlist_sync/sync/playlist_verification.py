@@ -2,20 +2,26 @@
 
 Whatever lied, lagged or came late on the way (an error answer for a write that landed, a
 superseded attempt's write), the playlist is read back once its operations are done and made to
-hold the category's available videos once each, in order: copies out of order or twice are
-removed (`playlistItems.delete`), missing videos inserted at their place. Items of videos that
-are not the category's are left alone. A video this job skipped or failed to add is an
-explained absence, not a difference.
+hold the category's available videos once each, in order, with the fewest writes
+(reconcile/playlist_edit.py): second copies removed, misplaced ones moved, missing ones
+inserted. An item of a video that is not the category's is removed only if the plan removes it
+(it was in the backup); one added since is the user's, and is left alone. A video this job
+skipped or failed to add is an explained absence, not a difference.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import asyncpg
 
+from playlist_sync.library.seen import record_playlist
+from playlist_sync.reconcile.playlist_edit import (
+    Item,
+    PlaylistEdit,
+    edit_for,
+    position_after_predecessor,
+)
 from playlist_sync.sync.failures import worth_retrying
 from playlist_sync.sync.lagging_reads import settled_items
 from playlist_sync.sync.playlist_leases import (
@@ -33,56 +39,27 @@ from playlist_sync.youtube.resources import RemotePlaylistItem
 _ROUNDS = 3
 
 
-@dataclass
-class Repair:
-    """What makes a playlist match its category."""
+class _Expected:
+    """What the playlist must hold, and what the repair may do to it."""
 
-    remove: list[RemotePlaylistItem] = field(default_factory=list)
-    insert: list[str] = field(default_factory=list)  # video ids, in the category's order
-    kept: dict[str, str] = field(default_factory=dict)  # video id -> the item kept
+    def __init__(
+        self, videos: list[str], absent_ok: set[str], removable: set[str], sortable: bool
+    ) -> None:
+        self.videos = videos
+        self.absent_ok = absent_ok
+        self.removable = removable  # item ids the plan removes (they were in the backup)
+        self.sortable = sortable  # False: YouTube refuses positions in this playlist
 
-    @property
-    def needed(self) -> bool:
-        return bool(self.remove or self.insert)
-
-
-def repair_for(
-    items: list[RemotePlaylistItem], expected: list[str], may_be_absent: set[str]
-) -> Repair:
-    """Keep the longest run of the category's videos already in order (each once), remove
-    their other copies, insert what is missing."""
-    rank = {video: index for index, video in enumerate(expected)}
-    ours = [item for item in items if item.video_id in rank]
-    keep = _longest_in_order(ours, rank)
-    repair = Repair(kept={item.video_id: item.id for item in keep})
-    kept_ids = {item.id for item in keep}
-    repair.remove = [item for item in ours if item.id not in kept_ids]
-    repair.insert = [v for v in expected if v not in repair.kept and v not in may_be_absent]
-    return repair
-
-
-def _longest_in_order(
-    items: list[RemotePlaylistItem], rank: dict[str, int]
-) -> list[RemotePlaylistItem]:
-    """The longest subsequence whose ranks strictly increase (patience sorting)."""
-    tails: list[int] = []  # rank at the end of the best run of each length
-    ends: list[int] = []  # index (in items) of that run's last item
-    previous: list[int | None] = []
-    for index, item in enumerate(items):
-        length = bisect.bisect_left(tails, rank[item.video_id])
-        if length == len(tails):
-            tails.append(rank[item.video_id])
-            ends.append(index)
-        else:
-            tails[length] = rank[item.video_id]
-            ends[length] = index
-        previous.append(ends[length - 1] if length else None)
-    run: list[RemotePlaylistItem] = []
-    at = ends[-1] if ends else None
-    while at is not None:
-        run.append(items[at])
-        at = previous[at]
-    return run[::-1]
+    def edit(self, listed: list[RemotePlaylistItem]) -> PlaylistEdit:
+        edit = edit_for(
+            [Item(i.id, i.video_id) for i in listed],
+            self.videos,
+            may_be_absent=self.absent_ok,
+            leave_alone=lambda item: item.id not in self.removable,
+        )
+        if not self.sortable:
+            edit.move = []  # the order is YouTube's: reported, not repaired
+        return edit
 
 
 async def verify_playlist(
@@ -96,8 +73,14 @@ async def verify_playlist(
 ) -> tuple[bool, list[str]]:
     """Whether the playlist now matches the category (noted as `verified_at`), and what the
     repairs did (for the job's errors: a repair means something went wrong on the way)."""
-    expected = await expected_videos(pool, lease.category_id)
-    absent_ok = await explained_absences(pool, lease)
+    expected = _Expected(
+        await expected_videos(pool, lease.category_id),
+        await explained_absences(pool, lease),
+        await _planned_removals(pool, lease),
+        not await pool.fetchval(
+            "SELECT refuses_positions FROM playlists WHERE youtube_playlist_id = $1", playlist_id
+        ),
+    )
     notes: list[str] = []
     for _ in range(_ROUNDS):
         items = await settled_items(
@@ -105,16 +88,30 @@ async def verify_playlist(
             playlist_id,
             last_write=await last_write_at(pool, lease),
             lag_allowance=lag_allowance,
-            shows=lambda found: not repair_for(found, expected, absent_ok).needed,
+            shows=lambda found: expected.edit(found).writes == 0,
             beat=beat,
         )
-        repair = repair_for(items, expected, absent_ok)
-        if not repair.needed:
-            await _note_kept_items(pool, lease, repair.kept)
+        edit = expected.edit(items)
+        if edit.writes == 0:
+            await _note_kept_items(pool, lease, {v: i.id for v, i in edit.kept.items() if i.id})
+            async with pool.acquire() as conn, conn.transaction():
+                # The library is YouTube as last seen: the next sync plans from this.
+                await record_playlist(conn, playlist_id, items)
             await mark_verified(pool, lease)
             return True, notes
-        notes += await _apply(youtube, pool, lease, playlist_id, items, repair, expected, absent_ok)
+        notes += await _apply(youtube, pool, lease, playlist_id, items, edit, expected)
     return False, notes
+
+
+async def _planned_removals(pool: asyncpg.Pool, lease: PlaylistLease) -> set[str]:
+    rows = await pool.fetch(
+        """SELECT youtube_item_id FROM sync_video_operations
+           WHERE sync_job_id = $1 AND category_id = $2 AND operation = 'remove'
+             AND youtube_item_id IS NOT NULL""",
+        lease.job_id,
+        lease.category_id,
+    )
+    return {row[0] for row in rows}
 
 
 async def expected_videos(pool: asyncpg.Pool, category_id: int) -> list[str]:
@@ -144,20 +141,20 @@ async def _apply(
     lease: PlaylistLease,
     playlist_id: str,
     items: list[RemotePlaylistItem],
-    repair: Repair,
-    expected: list[str],
-    absent_ok: set[str],
+    edit: PlaylistEdit,
+    expected: _Expected,
 ) -> list[str]:
-    """The repair's writes, one at a time. A write whose outcome is unknown ends the round:
-    the next round's read-back shows what happened."""
+    """The repair's writes, one at a time, as add_videos makes them: removals, then each
+    moved or missing video right after its predecessor. A write whose outcome is unknown ends
+    the round: the next round's read-back shows what happened."""
     notes: list[str] = []
-    # The playlist as it stands after each write: (item id, video id).
-    order = [(item.id, item.video_id) for item in items]
-    for item in repair.remove:
+    order = [Item(item.id, item.video_id) for item in items]
+    rank = {video: index for index, video in enumerate(expected.videos)}
+    for item in edit.remove:
         async with fenced(pool, lease) as conn:
             await note_write(conn, lease)
         try:
-            await youtube.delete_playlist_item(item.id)
+            await youtube.delete_playlist_item(item.id or "")
         except InvalidInput as error:
             if error.status != 404:
                 raise
@@ -166,34 +163,58 @@ async def _apply(
             if not worth_retrying(error):
                 raise
             return notes
-        order = [entry for entry in order if entry[0] != item.id]
-        notes.append(f"removed a copy of {item.video_id} (a duplicate or out of order)")
-    rank = {video: index for index, video in enumerate(expected)}
-    for video in repair.insert:
-        # Right after the nearest video that comes before it in the category.
-        before = [i for i, (_, v) in enumerate(order) if v in rank and rank[v] < rank[video]]
-        position = before[-1] + 1 if before else 0
+        order.remove(item)
+        notes.append(f"removed a copy of {item.video_id} (a duplicate or not the category's)")
+    moving = {item.video_id: item for item in edit.move}
+    for video in expected.videos:
+        if video not in moving and video not in edit.insert:
+            continue
         async with fenced(pool, lease) as conn:
             await note_write(conn, lease)
         try:
-            item_id = await youtube.add_video_to_playlist(playlist_id, video, position)
-        except InvalidInput as error:
-            if error.reason != "manualSortRequired":
-                raise
-            # Not sorted by hand: YouTube only appends to it.
-            item_id = await youtube.add_video_to_playlist(playlist_id, video)
-            position = len(order)
+            if video in moving:
+                item = moving[video]
+                rest = [i for i in order if i is not item]
+                position = position_after_predecessor(rest, video, rank)
+                try:
+                    await youtube.move_playlist_item(item.id or "", playlist_id, video, position)
+                except InvalidInput as error:
+                    if error.reason != "manualSortRequired":
+                        raise
+                    await pool.execute(
+                        """UPDATE playlists SET refuses_positions = true
+                           WHERE youtube_playlist_id = $1""",
+                        playlist_id,
+                    )
+                    expected.sortable = False
+                    notes.append("YouTube sorts this playlist itself: its order is left as is")
+                    return notes
+                order = [*rest[:position], item, *rest[position:]]
+                notes.append(f"moved {video} into place (position {position})")
+                continue
+            position = position_after_predecessor(order, video, rank)
+            at_end = position == len(order)
+            try:
+                item_id = await youtube.add_video_to_playlist(
+                    playlist_id, video, None if at_end else position
+                )
+            except InvalidInput as error:
+                if error.reason != "manualSortRequired":
+                    raise
+                # Not sorted by hand: YouTube only appends to it.
+                item_id = await youtube.add_video_to_playlist(playlist_id, video)
+                position = len(order)
+            order.insert(position, Item(item_id, video))
+            notes.append(f"inserted missing {video} at position {position}")
         except PlaylistFull:
-            missing = repair.insert[repair.insert.index(video) :]
-            absent_ok.update(missing)
+            missing = edit.insert[edit.insert.index(video) :] if video in edit.insert else []
+            expected.absent_ok.update(missing)
             notes.append(f"could not insert {', '.join(missing)}: the playlist is full")
             break
         except YouTubeError as error:
             if not worth_retrying(error):
                 raise
             return notes
-        order.insert(position, (item_id, video))
-        notes.append(f"inserted missing {video} at position {position}")
     return notes
 
 

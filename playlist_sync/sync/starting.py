@@ -12,6 +12,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from playlist_sync.config import Settings
 from playlist_sync.models import SyncPreview, SyncStage
 from playlist_sync.planner import build_preview
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.restore.job_store import active_restore
 from playlist_sync.sync.job_store import active_job
 from playlist_sync.sync.payloads import SyncInput, SyncOptions, SyncProgress
@@ -44,6 +45,7 @@ async def start_sync(
     *,
     options: SyncOptions | None = None,
     task_queue: str | None = None,
+    strategy: Strategy = Strategy.REUSE,
 ) -> tuple[int, WorkflowHandle[Any, SyncProgress]]:
     running = await active_job(pool)
     if running is not None:
@@ -63,13 +65,16 @@ async def start_sync(
         daily_quota=settings.youtube_daily_quota,
         reset=settings.quota_reset,
         now=datetime.now(UTC),
+        strategy=strategy,
         creates_per_window=settings.youtube_playlist_creates_per_day,
     )
     if not await pool.fetchval("SELECT EXISTS (SELECT 1 FROM categories)"):
         raise SyncRefused("no categories yet: run `starter.py categories apply FILE` first")
     try:
         job_id = await pool.fetchval(
-            "INSERT INTO sync_jobs (preview_data) VALUES ($1) RETURNING id", preview.to_json()
+            "INSERT INTO sync_jobs (preview_data, strategy) VALUES ($1, $2) RETURNING id",
+            preview.to_json(),
+            strategy.value,
         )
     except asyncpg.UniqueViolationError:
         # Another starter won the race between the check above and this insert.

@@ -1,11 +1,15 @@
-"""add_videos: each category's videos into its playlist, in order, never twice.
+"""add_videos: each category's playlist edited into its videos, in order, never twice.
 
-Every (category, video) pair has a sync_video_operations row. Before an insert is sent the row
-gets `insert_started_at`, in a transaction that finds the batch's attempt still holding the
-playlist's lease (playlist_leases); a pending row with it set means the outcome is unknown (a
-crash, a lost answer, an error answer for a write that landed), so the playlist's real items are
-read back, allowing for lists that trail the writes, before anything else goes into it. Once a
-category has nothing pending its playlist is verified (playlist_verification).
+Every write the plan makes into a category's playlist has a sync_video_operations row:
+`remove` an item (unwanted, or a second copy), `move` one into place, `add` a missing video
+(reconcile/playlist_edit.py chose them: the fewest writes). Removals go first, then the moves
+and additions in the category's order, each video right after its predecessor. Before a write
+is sent its row gets `insert_started_at`, in a transaction that finds the batch's attempt still
+holding the playlist's lease (playlist_leases); a pending row with it set means the outcome is
+unknown (a crash, a lost answer, an error answer for a write that landed), so the playlist's
+real items are read back, allowing for lists that trail the writes, before anything else is
+written into it. Once a category has nothing pending its playlist is verified
+(playlist_verification).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from playlist_sync.models import (
     SyncVideoOperationRecord,
     SyncVideoStatus,
 )
-from playlist_sync.planner import missing_videos
+from playlist_sync.planner import targets
+from playlist_sync.reconcile.playlist_edit import Item, edit_for, position_after_predecessor
 from playlist_sync.sync.failures import ends_the_step, worth_retrying
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
 from playlist_sync.sync.lagging_reads import settled_items
@@ -39,6 +44,7 @@ from playlist_sync.sync.playlist_leases import (
 from playlist_sync.sync.playlist_verification import verify_playlist
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import (
+    InvalidInput,
     PlaylistFull,
     PlaylistNotFound,
     QuotaExceeded,
@@ -51,48 +57,13 @@ from playlist_sync.youtube.resources import RemotePlaylistItem
 async def plan_video_additions(pool: asyncpg.Pool, job_id: int) -> AdditionPlan:
     """Create the job's operation rows from the plan (once: a retry inserts nothing new)."""
     async with pool.acquire() as conn, conn.transaction():
-        # Categories whose playlist could not be created have nothing to add to.
-        with_playlist = await _categories_with_playlist(conn)
-        missing = [
-            row
-            for row in await missing_videos(conn, sync_job_id=job_id)
-            if row["category_id"] in with_playlist
-        ]
-        skipped_now = await conn.fetch(
-            """
-            INSERT INTO sync_video_operations
-                (sync_job_id, category_id, video_id, youtube_video_id, position, status,
-                 error_message, completed_at)
-            SELECT $1, m.category_id, m.video_id, m.youtube_video_id, m.position,
-                   CASE WHEN m.reason IS NULL THEN 'pending' ELSE 'skipped' END,
-                   m.reason,
-                   CASE WHEN m.reason IS NULL THEN NULL ELSE now() END
-            FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::text[])
-                 AS m(category_id, video_id, youtube_video_id, position, reason)
-            ON CONFLICT (sync_job_id, category_id, video_id) DO NOTHING
-            RETURNING category_id, youtube_video_id, status, error_message
-            """,
-            job_id,
-            [row["category_id"] for row in missing],
-            [row["video_id"] for row in missing],
-            [row["youtube_video_id"] for row in missing],
-            [row["position"] for row in missing],
-            [row["unavailable_reason"] for row in missing],
-        )
-        names = dict(await conn.fetch("SELECT id, name FROM categories"))
-        errors = [
-            SyncError(
-                stage=SyncStage.ADD_VIDEOS,
-                entity_type="video",
-                entity_id=row["youtube_video_id"],
-                message=f"skipped in {names[row['category_id']]!r}: {row['error_message']}",
-                timestamp=datetime.now(UTC),
-            )
-            for row in skipped_now
-            if row["status"] == "skipped"
-        ]
-        await append_errors(conn, job_id, errors)
-        # Every category with a playlist, until it is verified: those with nothing to add
+        await conn.execute("SELECT 1 FROM sync_jobs WHERE id = $1 FOR UPDATE", job_id)
+        errors: list[SyncError] = []
+        if not await conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM sync_video_operations WHERE sync_job_id = $1)", job_id
+        ):
+            errors = await _plan_operations(conn, job_id)
+        # Every category with a playlist, until it is verified: those with nothing to write
         # too, so that the stage ends only when every category's playlist matches.
         pending = await conn.fetch(
             """SELECT c.id AS category_id FROM categories c
@@ -111,6 +82,84 @@ async def plan_video_additions(pool: asyncpg.Pool, job_id: int) -> AdditionPlan:
         skipped=totals.skipped,
         new_errors=errors,
     )
+
+
+async def _plan_operations(conn: asyncpg.Connection, job_id: int) -> list[SyncError]:
+    """One row per write of each category's edit, against the playlist as the backup read it
+    (new playlists are empty); the category's unavailable videos as skipped additions."""
+    playlists = {
+        row["id"]: row["youtube_playlist_id"]
+        for row in await conn.fetch(
+            "SELECT id, youtube_playlist_id FROM categories WHERE youtube_playlist_id IS NOT NULL"
+        )
+    }
+    positions = {
+        (row["category_id"], row["youtube_video_id"]): row["position"]
+        for row in await conn.fetch(
+            """SELECT cv.category_id, v.youtube_video_id, cv.position
+               FROM category_videos cv JOIN videos v ON v.id = cv.video_id"""
+        )
+    }
+    rows: list[tuple[int, str, int, str, str | None, str | None]] = []
+    for target in await targets(conn):
+        if target.key not in playlists:
+            continue  # its playlist could not be created: nothing can go into it
+        edit = edit_for(await library_items(conn, playlists[target.key]), target.videos)
+        rows += [(target.key, i.video_id, -1, "remove", i.id, None) for i in edit.remove]
+        rows += [
+            (target.key, i.video_id, positions[target.key, i.video_id], "move", i.id, None)
+            for i in edit.move
+        ]
+        rows += [(target.key, v, positions[target.key, v], "add", None, None) for v in edit.insert]
+    for row in await conn.fetch(
+        """SELECT cv.category_id, v.youtube_video_id, cv.position, v.unavailable_reason
+           FROM category_videos cv JOIN videos v ON v.id = cv.video_id
+           WHERE v.unavailable_reason IS NOT NULL AND cv.category_id = ANY($1::bigint[])""",
+        list(playlists),
+    ):
+        rows.append((row[0], row[1], row[2], "add", None, row[3]))
+    skipped = await conn.fetch(
+        """
+        INSERT INTO sync_video_operations
+            (sync_job_id, category_id, video_id, youtube_video_id, position, operation,
+             youtube_item_id, status, error_message, completed_at)
+        SELECT $1, r.category_id, v.id, r.youtube_video_id, r.position, r.operation, r.item_id,
+               CASE WHEN r.reason IS NULL THEN 'pending' ELSE 'skipped' END, r.reason,
+               CASE WHEN r.reason IS NULL THEN NULL ELSE now() END
+        FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[])
+             AS r(category_id, youtube_video_id, position, operation, item_id, reason)
+        JOIN videos v ON v.youtube_video_id = r.youtube_video_id
+        ON CONFLICT DO NOTHING
+        RETURNING category_id, youtube_video_id, status, error_message
+        """,
+        job_id,
+        *[[row[n] for row in rows] for n in range(6)],
+    )
+    names = dict(await conn.fetch("SELECT id, name FROM categories"))
+    errors = [
+        SyncError(
+            stage=SyncStage.ADD_VIDEOS,
+            entity_type="video",
+            entity_id=row["youtube_video_id"],
+            message=f"skipped in {names[row['category_id']]!r}: {row['error_message']}",
+            timestamp=datetime.now(UTC),
+        )
+        for row in skipped
+        if row["status"] == "skipped"
+    ]
+    await append_errors(conn, job_id, errors)
+    return errors
+
+
+async def library_items(db: asyncpg.Pool | asyncpg.Connection, playlist_id: str) -> list[Item]:
+    """The playlist's items as the library last saw them (the backup, or its creation)."""
+    rows = await db.fetch(
+        """SELECT pv.youtube_item_id, v.youtube_video_id FROM playlists p
+           JOIN playlist_videos pv ON pv.playlist_id = p.id JOIN videos v ON v.id = pv.video_id
+           WHERE p.youtube_playlist_id = $1 ORDER BY pv.position""",
+        playlist_id,
+    )
+    return [Item(row[0], row[1]) for row in rows]
 
 
 async def add_videos_to_playlist(
@@ -159,9 +208,11 @@ async def _add_batch(
     playlist_id = await pool.fetchval(
         "SELECT youtube_playlist_id FROM categories WHERE id = $1", category_id
     )
-    if await _outcome_unknown_or_first_visit(pool, job_id, category_id):
+    if await _outcome_unknown(pool, job_id, category_id):
         await _read_back(youtube, pool, lease, playlist_id, lag, beat)
     ops = await _pending_operations(pool, job_id, category_id, limit=request.max_writes)
+    rank = await _ranks(pool, category_id)
+    order = await current_order(pool, job_id, category_id, playlist_id, rank) if ops else []
     trailing_failures = 0
     for op in ops:
         if await writes_held(pool, job_id):
@@ -172,9 +223,9 @@ async def _add_batch(
         beat()
         item_id: str | None
         try:
-            item_id = await youtube.add_video_to_playlist(playlist_id, op.youtube_video_id)
+            item_id = await _write(youtube, pool, playlist_id, op, order, rank)
         except QuotaExceeded as error:
-            # Refused before it was sent, or refused by YouTube: either way nothing was added.
+            # Refused before it was sent, or refused by YouTube: either way nothing was written.
             await _forget_attempt(pool, lease, op.id)
             outcome.quota_exhausted, outcome.next_reset = True, error.next_reset
             break
@@ -182,11 +233,12 @@ async def _add_batch(
             if worth_retrying(error):
                 # Unknown, not failed: the lagging list is read until it can tell.
                 await _read_back(youtube, pool, lease, playlist_id, lag, beat)
+                order = await current_order(pool, job_id, category_id, playlist_id, rank)
                 if await _status(pool, op.id) == SyncVideoStatus.COMPLETED:
                     outcome.done += 1
                     trailing_failures = 0
                     continue
-                # It did not happen. The batch ends rather than insert the next video ahead
+                # It did not happen. The batch ends rather than write the next video ahead
                 # of it (the category's order); the workflow tries again after a delay.
                 outcome.new_errors.append(await _note_retry(pool, job_id, op, error))
                 outcome.retry_later = True
@@ -219,6 +271,115 @@ async def _add_batch(
         if not verified:
             outcome.retry_later = True
             outcome.consecutive_failures += 1
+
+
+async def _write(
+    youtube: SyncYouTube,
+    pool: asyncpg.Pool,
+    playlist_id: str,
+    op: SyncVideoOperationRecord,
+    order: list[Item],
+    rank: dict[str, int],
+) -> str | None:
+    """The operation's one write, keeping `order` (the playlist as it stands) up to date;
+    the id of the item it leaves."""
+    video = op.youtube_video_id
+    item = _item_of(order, op)
+    if op.operation == "remove":
+        if item is None:
+            return op.youtube_item_id  # not there (any more): nothing to remove
+        try:
+            await youtube.delete_playlist_item(_known(item))
+        except InvalidInput as error:
+            if error.status != 404:
+                raise  # a 404: already gone, as wanted
+        order.remove(item)
+        return item.id
+    if op.operation == "move" and item is not None:
+        rest = [i for i in order if i is not item]
+        position = position_after_predecessor(rest, video, rank)
+        if order.index(item) != position:
+            try:
+                await youtube.move_playlist_item(_known(item), playlist_id, video, position)
+            except InvalidInput as error:
+                if error.reason != "manualSortRequired":
+                    raise
+                await _refuses_positions(pool, playlist_id)
+                raise
+        order[:] = [*rest[:position], item, *rest[position:]]
+        return item.id
+    # An addition (or a move whose item is gone: the video goes back in).
+    position = position_after_predecessor(order, video, rank)
+    at_end = position == len(order)
+    try:
+        item_id = await youtube.add_video_to_playlist(
+            playlist_id, video, None if at_end else position
+        )
+    except InvalidInput as error:
+        if error.reason != "manualSortRequired":
+            raise
+        # Not sorted by hand: YouTube only appends to it (verification reports the order).
+        await _refuses_positions(pool, playlist_id)
+        item_id = await youtube.add_video_to_playlist(playlist_id, video)
+        position = len(order)
+    order.insert(position, Item(item_id, video))
+    return item_id
+
+
+def _item_of(order: list[Item], op: SyncVideoOperationRecord) -> Item | None:
+    """The item a removal or move is of: by its id, else (an id the library lacked) the
+    first item of its video."""
+    if op.operation == "add":
+        return None
+    if op.youtube_item_id is not None:
+        return next((i for i in order if i.id == op.youtube_item_id), None)
+    return next((i for i in order if i.video_id == op.youtube_video_id), None)
+
+
+def _known(item: Item) -> str:
+    if item.id is None:
+        raise InvalidInput(f"the item of {item.video_id} has no id yet", status=400)
+    return item.id
+
+
+async def _refuses_positions(pool: asyncpg.Pool, playlist_id: str) -> None:
+    """Remembered, so that no later plan adopts it for a category whose order needs them."""
+    await pool.execute(
+        "UPDATE playlists SET refuses_positions = true WHERE youtube_playlist_id = $1",
+        playlist_id,
+    )
+
+
+async def _ranks(pool: asyncpg.Pool, category_id: int) -> dict[str, int]:
+    rows = await pool.fetch(
+        """SELECT v.youtube_video_id FROM category_videos cv JOIN videos v ON v.id = cv.video_id
+           WHERE cv.category_id = $1 ORDER BY cv.position""",
+        category_id,
+    )
+    return {row[0]: index for index, row in enumerate(rows)}
+
+
+async def current_order(
+    pool: asyncpg.Pool, job_id: int, category_id: int, playlist_id: str, rank: dict[str, int]
+) -> list[Item]:
+    """The playlist as it stands, without reading it: as the backup read it, with this job's
+    completed writes applied the way they were made (removals first, then each video right
+    after its predecessor, in the category's order)."""
+    order = await library_items(pool, playlist_id)
+    done = await pool.fetch(
+        """SELECT operation, youtube_video_id, youtube_item_id FROM sync_video_operations
+           WHERE sync_job_id = $1 AND category_id = $2 AND status = 'completed'
+           ORDER BY operation <> 'remove', position""",
+        job_id,
+        category_id,
+    )
+    for operation, video, item_id in done:
+        current = next((i for i in order if item_id is not None and i.id == item_id), None)
+        if current is not None:
+            order.remove(current)
+        if operation != "remove":
+            order.insert(position_after_predecessor(order, video, rank), Item(item_id, video))
+    return order
 
 
 def failed_not_skipped(error: YouTubeError) -> bool:
@@ -256,7 +417,7 @@ async def _pending_operations(
     rows = await pool.fetch(
         """SELECT * FROM sync_video_operations
            WHERE sync_job_id = $1 AND category_id = $2 AND status = 'pending'
-           ORDER BY position LIMIT $3""",
+           ORDER BY operation <> 'remove', position LIMIT $3""",
         job_id,
         category_id,
         limit,
@@ -276,16 +437,13 @@ async def _pending(pool: asyncpg.Pool, job_id: int, category_id: int | None = No
     )
 
 
-async def _outcome_unknown_or_first_visit(
-    pool: asyncpg.Pool, job_id: int, category_id: int
-) -> bool:
-    """Read back when an insert's outcome is unknown, or before this job's first insert into the
-    playlist (it may hold videos from an earlier sync; a read costs 1 unit per 50 items)."""
+async def _outcome_unknown(pool: asyncpg.Pool, job_id: int, category_id: int) -> bool:
+    """A write was sent (or about to be) and its outcome was never recorded."""
     return bool(
         await pool.fetchval(
-            """SELECT bool_or(insert_started_at IS NOT NULL AND status = 'pending')
-                      OR NOT bool_or(status = 'completed' OR insert_started_at IS NOT NULL)
-               FROM sync_video_operations WHERE sync_job_id = $1 AND category_id = $2""",
+            """SELECT EXISTS (SELECT 1 FROM sync_video_operations
+                              WHERE sync_job_id = $1 AND category_id = $2
+                                AND status = 'pending' AND insert_started_at IS NOT NULL)""",
             job_id,
             category_id,
         )
@@ -300,15 +458,18 @@ async def _read_back(
     lag_allowance: float,
     beat: Callable[[], None],
 ) -> None:
-    """Mark done every pending operation whose video is in the playlist; forget the attempts
-    of the others. An attempt whose outcome is unknown is looked for until the list is late
-    enough after the playlist's last write to show it."""
-    claimed_rows = await pool.fetch(
-        """SELECT youtube_item_id FROM sync_video_operations
-           WHERE category_id = $1 AND youtube_item_id IS NOT NULL""",
-        lease.category_id,
-    )
-    claimed = {row["youtube_item_id"] for row in claimed_rows}
+    """Mark done every pending operation the playlist shows done; forget the attempts of the
+    others. An attempt whose outcome is unknown is looked for until the list is late enough
+    after the playlist's last write to show it."""
+    known = {item.id for item in await library_items(pool, playlist_id)}
+    known |= {
+        row["youtube_item_id"]
+        for row in await pool.fetch(
+            """SELECT youtube_item_id FROM sync_video_operations
+               WHERE category_id = $1 AND youtube_item_id IS NOT NULL""",
+            lease.category_id,
+        )
+    }
     pending = await _pending_operations(pool, lease.job_id, lease.category_id)
     unknown = {
         row["id"]
@@ -319,17 +480,28 @@ async def _read_back(
             lease.category_id,
         )
     }
+    rank = await _ranks(pool, lease.category_id)
 
-    def found(items: list[RemotePlaylistItem]) -> dict[int, str]:
-        """Pending operation -> an unclaimed item of its video (each item claimed once)."""
-        free = [item for item in items if item.id not in claimed]
-        matched: dict[int, str] = {}
+    def found(listed: list[RemotePlaylistItem]) -> dict[int, str]:
+        """Pending operation -> the item that shows it done."""
+        items = [Item(i.id, i.video_id) for i in listed]
+        free = [item for item in items if item.id not in known]
+        done: dict[int, str] = {}
         for op in pending:
-            item = next((i for i in free if i.video_id == op.youtube_video_id), None)
-            if item is not None:
-                free.remove(item)
-                matched[op.id] = item.id
-        return matched
+            if op.operation == "add":
+                item = next((i for i in free if i.video_id == op.youtube_video_id), None)
+                if item is not None and item.id is not None:
+                    free.remove(item)
+                    done[op.id] = item.id
+            elif op.id in unknown and op.youtube_item_id is not None:
+                mine = next((i for i in items if i.id == op.youtube_item_id), None)
+                if op.operation == "remove" and mine is None:
+                    done[op.id] = op.youtube_item_id
+                elif op.operation == "move" and mine is not None:
+                    rest = [i for i in items if i is not mine]
+                    if items.index(mine) == position_after_predecessor(rest, mine.video_id, rank):
+                        done[op.id] = op.youtube_item_id
+        return done
 
     items = await settled_items(
         youtube,
@@ -367,7 +539,9 @@ async def _status(pool: asyncpg.Pool, op_id: int) -> SyncVideoStatus:
     )
 
 
-async def _complete(pool: asyncpg.Pool, lease: PlaylistLease, op_id: int, item_id: str) -> None:
+async def _complete(
+    pool: asyncpg.Pool, lease: PlaylistLease, op_id: int, item_id: str | None
+) -> None:
     async with fenced(pool, lease) as conn:
         # One statement: the operation and the job's live progress move together.
         await conn.execute(

@@ -11,7 +11,19 @@ from playlist_sync.youtube.resources import Channel, RemotePlaylist, RemotePlayl
 class SyncYouTube(Protocol):
     async def my_channel(self) -> Channel: ...
 
-    async def create_youtube_playlist(self, title: str, description: str) -> str: ...
+    async def create_youtube_playlist(
+        self, title: str, description: str = "", privacy_status: str = "private"
+    ) -> str: ...
+
+    async def update_playlist(
+        self, playlist_id: str, title: str, description: str = "", privacy_status: str = "private"
+    ) -> None: ...
+
+    async def find_playlist(self, playlist_id: str) -> RemotePlaylist | None: ...
+
+    async def move_playlist_item(
+        self, item_id: str, playlist_id: str, video_id: str, position: int
+    ) -> None: ...
 
     async def add_video_to_playlist(
         self, playlist_id: str, video_id: str, position: int | None = None

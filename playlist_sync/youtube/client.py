@@ -175,6 +175,25 @@ class YouTubeClient:
             lambda api: api.playlistItems().delete(id=item_id),
         )
 
+    async def move_playlist_item(
+        self, item_id: str, playlist_id: str, video_id: str, position: int
+    ) -> None:
+        """Moves an item to `position` (playlistItems.update: the snippet names its playlist
+        and video again, as YouTube requires)."""
+        body = {
+            "id": item_id,
+            "snippet": {
+                "playlistId": playlist_id,
+                "resourceId": {"kind": "youtube#video", "videoId": video_id},
+                "position": position,
+            },
+        }
+        await self._write(
+            "playlistItems.update",
+            {"itemId": item_id, "playlistId": playlist_id, "position": position},
+            lambda api: api.playlistItems().update(part="snippet", body=body),
+        )
+
     async def update_playlist(
         self, playlist_id: str, title: str, description: str = "", privacy_status: str = "private"
     ) -> None:

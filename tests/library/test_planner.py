@@ -9,14 +9,9 @@ import asyncpg
 
 from playlist_sync.categories.apply import apply_categories
 from playlist_sync.library.store import UnavailableReason
-from playlist_sync.planner import (
-    VideoToAdd,
-    build_preview,
-    categories_to_create,
-    playlists_to_delete,
-    videos_to_add,
-)
+from playlist_sync.planner import build_preview
 from playlist_sync.quota_windows import QuotaReset, window_start
+from playlist_sync.reconcile.assignment import Strategy
 from tests.library.conftest import LibraryRows
 
 NOW = datetime(2025, 3, 4, 18, 30, tzinfo=UTC)
@@ -67,32 +62,39 @@ async def test_the_preview_of_a_typical_library(
 keep_playlists: [Watch again]
 """,
     )
-    # Tunes fills the imported "Music", which already holds d.
+    # An earlier sync gave Tunes the imported "Music", which already holds d.
     tunes = await _set_target(db_pool, "Tunes", "PL2")
     await _use_quota(db_pool, 9_000)
 
-    preview = await build_preview(db_pool, daily_quota=10_000, reset=PACIFIC, now=NOW)
+    preview = await build_preview(
+        db_pool, daily_quota=10_000, reset=PACIFIC, now=NOW, strategy=Strategy.RECREATE
+    )
     data = preview.to_json()
 
     cooking = await db_pool.fetchval("SELECT id FROM categories WHERE name = 'Cooking'")
     stages = data["stages"]
+    # recreate: the seed's plan, a new playlist per category.
     assert stages["createPlaylists"] == {
-        "count": 1,
-        "quotaCost": 50,
-        "items": [{"categoryName": "Cooking", "categoryId": cooking}],
-    }
-    assert stages["addVideos"] == {
-        "count": 3,
-        "quotaCost": 150,
-        "byCategory": [
-            {"categoryName": "Cooking", "categoryId": cooking, "videoCount": 2},
-            {"categoryName": "Tunes", "categoryId": tunes, "videoCount": 1},
+        "count": 2,
+        "quotaCost": 100,
+        "items": [
+            {"categoryName": "Cooking", "categoryId": cooking},
+            {"categoryName": "Tunes", "categoryId": tunes},
         ],
     }
-    # Not Music (Tunes' target), not Watch again (kept), not Ancient (already gone).
+    assert stages["addVideos"] == {
+        "count": 4,
+        "quotaCost": 200,
+        "byCategory": [
+            {"categoryName": "Cooking", "categoryId": cooking, "videoCount": 2},
+            {"categoryName": "Tunes", "categoryId": tunes, "videoCount": 2},
+        ],
+    }
+    # Not Watch again (kept), not Ancient (already gone).
     old = stages["deletePlaylists"]
-    assert (old["count"], old["quotaCost"]) == (2, 100)
+    assert (old["count"], old["quotaCost"]) == (3, 150)
     assert [(p["playlistName"], p["youtubeId"], p["videoCount"]) for p in old["items"]] == [
+        ("Music", "PL2", 1),
         ("Old stuff", "PL4", 3),
         ("Recipes", "PL1", 3),
     ]
@@ -101,27 +103,31 @@ keep_playlists: [Watch again]
         {"categoryName": "Cooking", "youtubeVideoId": "c", "reason": "deleted"},
         {"categoryName": "Tunes", "youtubeVideoId": "p", "reason": "private"},
     ]
-    assert data["totalQuotaCost"] == 300
+    assert data["totalQuotaCost"] == 450
     assert data["dailyQuotaLimit"] == 10_000
     assert data["quotaRemainingToday"] == 1_000
     assert data["estimatedDays"] == 1
 
-    # The sync's stages read the same plan.
-    assert [p.category_name for p in await categories_to_create(db_pool)] == ["Cooking"]
-    assert await videos_to_add(db_pool, tunes) == [
-        VideoToAdd(await _video_id(db_pool, "e"), "e", 1)
+    # reuse: Cooking adopts Recipes (renamed, its deleted video's item removed), Tunes adopts
+    # Music (renamed, e added); only Old stuff is deleted. 5 writes instead of 9.
+    reuse = (await build_preview(db_pool, daily_quota=10_000, reset=PACIFIC, now=NOW)).to_json()
+    assert reuse["strategy"] == "reuse" and reuse["totalQuotaCost"] == 250
+    assert reuse["alternatives"] == {"recreate": {"totalQuotaCost": 450, "estimatedDays": 1}}
+    planned = reuse["stages"]
+    assert planned["createPlaylists"] == {"count": 0, "quotaCost": 0, "items": []}
+    assert [
+        (a["categoryName"], a["playlistName"], a["youtubeId"], a["update"])
+        for a in planned["adoptPlaylists"]["items"]
+    ] == [("Cooking", "Recipes", "PL1", True), ("Tunes", "Music", "PL2", True)]
+    assert planned["adoptPlaylists"]["quotaCost"] == 100
+    assert planned["addVideos"]["byCategory"] == [
+        {"categoryName": "Tunes", "categoryId": tunes, "videoCount": 1}
     ]
-    assert [p.playlist_name for p in await playlists_to_delete(db_pool)] == [
-        "Old stuff",
-        "Recipes",
+    assert planned["removeVideos"]["byCategory"] == [
+        {"categoryName": "Cooking", "categoryId": cooking, "videoCount": 1}
     ]
-
-
-async def _video_id(pool: asyncpg.Pool, youtube_video_id: str) -> int:
-    value: int = await pool.fetchval(
-        "SELECT id FROM videos WHERE youtube_video_id = $1", youtube_video_id
-    )
-    return value
+    assert planned["moveVideos"]["count"] == 0
+    assert [p["playlistName"] for p in planned["deletePlaylists"]["items"]] == ["Old stuff"]
 
 
 async def test_estimated_days_count_the_rest_of_a_partly_used_window(
@@ -169,54 +175,41 @@ async def test_nothing_to_do_costs_nothing(db_pool: asyncpg.Pool) -> None:
         "unavailableVideos",
         "quotaRemainingToday",
         "videosInNoPlaylist",
+        "strategy",
+        "alternatives",
     }
 
 
-async def test_what_a_sync_already_added_is_not_added_again(
+async def test_a_library_that_already_matches_costs_nothing_and_an_edit_costs_its_difference(
     db_pool: asyncpg.Pool, library: LibraryRows, tmp_path: Path
 ) -> None:
-    await library.playlist("PL1", "Source", ["a", "b", "c"])
+    await library.playlist("PL1", "Cooking", ["a", "b", "c", "d"])
+    await library.playlist("PL2", "Music", ["m", "n"])
+    categories = """categories:
+  - {name: Cooking, videos: [a, b, c, d]}
+  - {name: Music, videos: [m, n]}
+"""
+    await _apply(db_pool, tmp_path, categories)
+    same = await build_preview(db_pool, daily_quota=10_000, reset=PACIFIC, now=NOW)
+    assert (same.total_quota_cost, same.estimated_days) == (0, 0)
+    assert same.alternatives.recreate is not None
+    assert same.alternatives.recreate.total_quota_cost == 50 * (2 + 6 + 2)
+
+    # Renamed, reordered, trimmed: one update, one move, one removal.
     await _apply(
         db_pool,
         tmp_path,
         """categories:
-  - {name: Fresh, videos: [a, b, c]}
-  - {name: Imported, videos: [a, b, c]}
-keep_playlists: [Source]
+  - {name: Kitchen, videos: [b, a, c]}
+  - {name: Music, videos: [m, n]}
 """,
     )
-    fresh = await _set_target(db_pool, "Fresh", "PLfresh")  # created, never imported
-    imported = await _set_target(db_pool, "Imported", "PLimp")
-    await library.playlist("PLimp", "Imported", ["a"])  # the import saw a in it
-    job = await db_pool.fetchval("INSERT INTO sync_jobs DEFAULT VALUES RETURNING id")
-    read_at = await db_pool.fetchval(
-        "SELECT imported_at FROM playlists WHERE youtube_playlist_id = 'PLimp'"
-    )
-
-    async def completed(category_id: int, video: str, at: datetime) -> None:
-        await db_pool.execute(
-            """INSERT INTO sync_video_operations
-                   (sync_job_id, category_id, video_id, youtube_video_id, status, completed_at, position)
-               SELECT $1, $2, id, youtube_video_id, 'completed', $4, 0 FROM videos
-               WHERE youtube_video_id = $3""",
-            job, category_id, video, at,
-        )  # fmt: skip
-
-    await completed(fresh, "b", read_at)
-    await completed(imported, "b", read_at + timedelta(seconds=1))  # after the import read it
-    await completed(imported, "c", read_at - timedelta(seconds=1))  # the import should have seen it
-
-    assert [v.youtube_video_id for v in await videos_to_add(db_pool, fresh)] == ["a", "c"]
-    # c was added before the import read the playlist, which did not hold it: the user removed
-    # it since, and a sync puts it back.
-    assert [v.youtube_video_id for v in await videos_to_add(db_pool, imported)] == ["c"]
-    # The job itself trusts all its additions (YouTube's lists may lag its writes).
-    assert await videos_to_add(db_pool, imported, sync_job_id=job) == []
-    preview = await build_preview(
-        db_pool, daily_quota=10_000, reset=PACIFIC, now=NOW, sync_job_id=job
-    )
-    assert preview.stages.add_videos.count == 2
-    assert preview.stages.create_playlists.count == 0
+    edited = await build_preview(db_pool, daily_quota=10_000, reset=PACIFIC, now=NOW)
+    stages = edited.stages
+    assert (stages.adopt_playlists.count, stages.adopt_playlists.quota_cost) == (2, 50)
+    assert (stages.move_videos.count, stages.remove_videos.count) == (1, 1)
+    assert stages.create_playlists.count == stages.delete_playlists.count == 0
+    assert edited.total_quota_cost == 150
 
 
 async def test_a_category_whose_playlist_is_gone_gets_a_new_one(

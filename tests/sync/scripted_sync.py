@@ -29,6 +29,7 @@ from playlist_sync.sync.payloads import (
     SyncInput,
     SyncProgress,
 )
+from playlist_sync.sync.sync_plan import SyncPlan
 from workflows.sync_workflow import PlaylistSyncWorkflow
 
 _ids = itertools.count(1)
@@ -104,6 +105,10 @@ class ScriptedSync:
             )
         return BackupOutcome(snapshot_id=1)
 
+    @activity.defn(name="plan_sync")
+    async def plan_sync(self, request: StageRequest) -> SyncPlan:
+        return SyncPlan(creates=0, adoptions=0, updates=0)
+
     @activity.defn(name="create_category_playlists")
     async def create_category_playlists(self, request: StageRequest) -> StepOutcome:
         return StepOutcome()
@@ -142,6 +147,7 @@ class ScriptedSync:
         return [
             self.mirror_sync_job,
             self.back_up_playlists,
+            self.plan_sync,
             self.create_category_playlists,
             self.plan_video_additions,
             self.add_videos_to_playlist,

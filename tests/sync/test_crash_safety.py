@@ -7,15 +7,25 @@ import signal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from playlist_sync.sync.playlist_creation import description_for
+from playlist_sync.playlist_marker import description_for
+from playlist_sync.reconcile.assignment import Strategy
 from tests.sync.conftest import CATEGORIES, EXPECTED
-from tests.sync.world import categorised_world, library, sync_world, videos
+from tests.sync.world import categorised_world, library, sync_world, videos, writes_landed
 
 
+# Killed twice in add_videos: the seed's plan (adds only), and the reuse plan (removals,
+# moves and adds into adopted playlists).
+@pytest.mark.parametrize(("strategy", "kills_at"), [("recreate", (8, 30)), ("reuse", (4, 14))])
 async def test_worker_killed_mid_add_videos_leaves_youtube_exactly_right(
-    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
+    dev_server_env: WorkflowEnvironment,
+    database_url: str,
+    tmp_path: Path,
+    seed: dict[str, Any],
+    strategy: str,
+    kills_at: tuple[int, int],
 ) -> None:
     async with categorised_world(
         dev_server_env.client,
@@ -30,8 +40,10 @@ async def test_worker_killed_mid_add_videos_leaves_youtube_exactly_right(
         try:
             # The killed worker's batches go to the next one after 5 s (the default 45 s sits
             # above the HTTP timeout; no call here takes long).
-            job_id, handle = await world.start(parallel_playlists=3, heartbeat_seconds=5)
-            for progress in (8, 30):
+            job_id, handle = await world.start(
+                Strategy(strategy), parallel_playlists=3, heartbeat_seconds=5
+            )
+            for progress in kills_at:
                 await world.wait_for(
                     job_id, f"stage = 'add_videos' AND current_stage_progress >= {progress}"
                 )
@@ -66,7 +78,7 @@ async def test_playlist_made_before_a_crash_is_found_not_made_again(
         seed=seed,
         categories=CATEGORIES,
     ) as world:
-        job_id, handle = await world.start()  # no worker yet: nothing runs
+        job_id, handle = await world.start(Strategy.RECREATE)  # no worker yet: nothing runs
         cooking = await world.pool.fetchval("SELECT id FROM categories WHERE name = 'Cooking'")
         made = await world.youtube.create_youtube_playlist(
             "Cooking", description_for("what's for dinner", job_id, cooking)
@@ -91,35 +103,45 @@ async def test_playlist_made_before_a_crash_is_found_not_made_again(
 async def test_full_playlist_is_reported_not_retried_forever(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
-    big = videos("big", 4_998)
-    new = videos("new", 5)
-    seed = library({"Archive": big, "Incoming": new})
+    big, new, theirs = videos("big", 4_995), videos("new", 5), videos("usr", 5)
+    seed = library({"Archive": big, "Incoming": new}, extra_videos=tuple(theirs))
     async with sync_world(
         seed=seed, client=dev_server_env.client, database_url=database_url,
         data_dir=tmp_path / "data", daily_quota=1_000_000,
     ) as world:  # fmt: skip
         await world.import_library()
+        # 5,000 videos: the category adopts the nearly full Archive and adds Incoming's five.
         await world.apply(
-            "categories:\n  - name: Everything\n    from_playlists: [Incoming]\n", tmp_path
+            "categories:\n  - name: Everything\n    from_playlists: [Archive, Incoming]\n",
+            tmp_path,
         )
-        # The category already owns the nearly full "Archive" (from an earlier sync).
         archive = await world.pool.fetchval(
             "SELECT youtube_playlist_id FROM playlists WHERE title = 'Archive'"
         )
-        await world.pool.execute("UPDATE categories SET youtube_playlist_id = $1", archive)
+        # Slow answers keep the sync in create_playlists (its rename) while the pause arrives.
+        world.admin.set_faults(latency_ms=300)
         async with world.worker():
-            job_id, handle = await world.start()
+            job_id, handle = await world.start(Strategy.REUSE)
+            await world.wait_for(job_id, "stage = 'create_playlists'")
+            await handle.signal("pause")
+            await world.wait_for(job_id, "pause_reason = 'user_paused'")
+            await writes_landed(handle)
+            world.admin.set_faults(latency_ms=0)
+            # Meanwhile the user fills the playlist on YouTube.
+            for video in theirs:
+                await world.youtube.add_video_to_playlist(archive, video)
+            await handle.signal("resume")
             result = await handle.result()
         assert result.stage == "completed"
         job = await world.job(job_id)
-        assert job["stage_results"]["add_videos"] == {"succeeded": 2, "failed": 3, "skipped": 0}
+        assert job["stage_results"]["add_videos"] == {"succeeded": 0, "failed": 5, "skipped": 0}
         full = [
             e
             for e in job["errors"]
             if "full" in e["message"].lower() or "maximum" in e["message"].lower()
         ]
-        assert len(full) == 3
-        assert len(world.playlists_by_title()["Archive"]) == 5_000
+        assert len(full) == 5
+        assert len(world.playlists_by_title()["Everything"]) == 5_000
         # "Incoming" holds videos that failed to go anywhere: kept, and said so.
         assert "Incoming" in world.playlists_by_title()
         assert any(
@@ -140,7 +162,9 @@ async def test_long_sync_continues_as_new_and_still_ends_right(
     ) as world:
         async with world.worker():
             # Tiny batches: many activities, so the server (suggesting at 300 events) rolls it over.
-            job_id, handle = await world.start(writes_per_batch=1, parallel_playlists=2)
+            job_id, handle = await world.start(
+                Strategy.RECREATE, writes_per_batch=1, parallel_playlists=2
+            )
             result = await handle.result()
             latest = await world.client.get_workflow_handle(handle.id).describe()
         assert result.stage == "completed"

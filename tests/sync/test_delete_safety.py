@@ -13,6 +13,7 @@ from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from activities.sync_activities import SyncActivities
 from playlist_sync.cli.job_summary import describe_job
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.sync.job_store import get_job
 from playlist_sync.sync.payloads import StageRequest
 from playlist_sync.sync.youtube_port import SyncYouTube
@@ -33,7 +34,7 @@ async def test_a_category_that_got_no_playlist_keeps_its_videos_old_playlist(
             "UPDATE categories SET description = repeat('x', 4990) WHERE name = 'Guitar & Bass'"
         )
         async with world.worker():
-            job_id, handle = await world.start()
+            job_id, handle = await world.start(Strategy.RECREATE)
             result = await handle.result()
         assert result.stage == "completed"
         on_youtube = world.playlists_by_title()
@@ -61,7 +62,7 @@ async def test_a_playlist_imported_while_the_sync_ran_is_not_deleted(
     ) as world:
         world.admin.set_faults(latency_ms=20)
         async with world.worker():
-            job_id, handle = await world.start()
+            job_id, handle = await world.start(Strategy.RECREATE)
             await world.wait_for(job_id, "stage = 'add_videos' AND current_stage_progress >= 3")
             await handle.signal("pause")
             await world.wait_for(job_id, "pause_reason = 'user_paused'")
@@ -93,7 +94,7 @@ async def test_an_old_playlist_changed_after_the_backup_is_kept(
             "SELECT youtube_playlist_id FROM playlists WHERE title = 'Misc'"
         )
         async with world.worker():
-            job_id, handle = await world.start()
+            job_id, handle = await world.start(Strategy.RECREATE)
             await world.wait_for(job_id, "stage = 'add_videos' AND current_stage_progress >= 3")
             await world.youtube.add_video_to_playlist(misc, "kep000000001")
             result = await handle.result()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from playlist_sync.categories.validation import MAX_DESCRIPTION
-from playlist_sync.sync.playlist_creation import (
+from playlist_sync.playlist_marker import (
     MARKER_ROOM,
     description_for,
     marked_by,

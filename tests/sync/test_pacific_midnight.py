@@ -13,6 +13,7 @@ from typing import Any
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.quota_windows import PACIFIC
+from playlist_sync.reconcile.assignment import Strategy
 from tests.sync.conftest import CATEGORIES, EXPECTED
 from tests.sync.world import categorised_world
 
@@ -31,7 +32,7 @@ async def test_sync_sleeps_until_pacific_midnight_between_windows(
         emulator_quota=10_000_000,
     ) as world:
         async with world.worker():
-            job_id, handle = await world.start()
+            job_id, handle = await world.start(Strategy.RECREATE)
             result = await handle.result()
 
         assert result.stage == "completed"

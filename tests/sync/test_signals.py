@@ -9,6 +9,7 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.sync.payloads import SyncProgress
 from tests.sync.conftest import CATEGORIES, EXPECTED
 from tests.sync.world import (
@@ -31,7 +32,7 @@ async def test_pause_stops_writes_and_resume_finishes_the_sync(
     ) as world:
         world.admin.set_faults(latency_ms=40)
         async with world.worker():
-            job_id, handle = await world.start()
+            job_id, handle = await world.start(Strategy.RECREATE)
             await world.wait_for(job_id, "stage = 'add_videos' AND current_stage_progress >= 5")
             await handle.signal("pause")
             paused = await world.wait_for(job_id, "pause_reason = 'user_paused'")
@@ -64,7 +65,7 @@ async def test_cancel_during_add_videos_stops_cleanly_and_deletes_nothing(
     ) as world:
         world.admin.set_faults(latency_ms=40)
         async with world.worker():
-            job_id, handle = await world.start()
+            job_id, handle = await world.start(Strategy.RECREATE)
             await world.wait_for(job_id, "stage = 'add_videos' AND current_stage_progress >= 5")
             await handle.signal("cancel")
             result = await handle.result()
@@ -100,7 +101,7 @@ async def test_pause_during_quota_sleep_holds_past_the_reset_until_resume(
         quota_reset="every:3s",
     ) as world:
         async with world.worker():
-            job_id, handle = await world.start()
+            job_id, handle = await world.start(Strategy.RECREATE)
             asleep = await world.wait_for(job_id, "pause_reason = 'quota_exhausted'")
             assert asleep["next_resume_at"] is not None
             await handle.signal("pause")
@@ -135,7 +136,7 @@ async def test_resume_during_quota_sleep_shows_the_quota_pause_at_once(
             # From a window's start it runs dry within about a second, and sleeps for the
             # rest of the window: ample time to pause and resume before the reset.
             await asyncio.sleep(8 - time.time() % 8 + 0.05)
-            job_id, handle = await world.start()
+            job_id, handle = await world.start(Strategy.RECREATE)
             await world.wait_for(job_id, "pause_reason = 'quota_exhausted'")
             await handle.signal("pause")
             paused = await world.wait_for(job_id, "pause_reason = 'user_paused'")

@@ -26,6 +26,7 @@ from playlist_sync.emulator import EmulatorOptions, RunningEmulator
 from playlist_sync.emulator.admin_client import EmulatorAdmin
 from playlist_sync.library.importer import import_library
 from playlist_sync.quota_windows import QuotaReset
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.sync.payloads import SyncOptions
 from playlist_sync.sync.starting import start_sync
 from playlist_sync.youtube.client import YouTubeClient, youtube_client_from_settings
@@ -104,10 +105,12 @@ class SyncWorld:
         path.write_text(categories_yaml)
         await apply_categories(self.pool, path)
 
-    async def start(self, **options: float) -> tuple[int, WorkflowHandle]:
+    async def start(
+        self, strategy: Strategy = Strategy.REUSE, **options: float
+    ) -> tuple[int, WorkflowHandle]:
         options.setdefault("lag_allowance_seconds", TEST_LAG_ALLOWANCE_SECONDS)
         return await start_sync(
-            self.client, self.pool, self.settings, options=SyncOptions(**options)
+            self.client, self.pool, self.settings, options=SyncOptions(**options), strategy=strategy
         )
 
     @asynccontextmanager
@@ -244,6 +247,15 @@ async def writes_landed(handle: WorkflowHandle) -> None:
 
 
 HISTORIES = Path(__file__).parent / "histories"
+
+
+async def writes_made(pool: asyncpg.Pool, job_id: int) -> int:
+    """The writes YouTube was sent for the job (each 50 units in the ledger, refunds aside)."""
+    return int(
+        await pool.fetchval(
+            "SELECT count(*) FROM quota_events WHERE sync_job_id = $1 AND units = 50", job_id
+        )
+    )
 
 
 async def record_history(handle: WorkflowHandle, name: str) -> None:
