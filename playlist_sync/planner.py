@@ -11,6 +11,7 @@ from typing import NamedTuple, TypeAlias
 
 import asyncpg
 
+from playlist_sync.categories.shared import shared_videos
 from playlist_sync.models import (
     AddVideosPlan,
     CategoryAddition,
@@ -186,6 +187,7 @@ async def build_preview(
         missing = await conn.fetch(_MISSING_VIDEOS, None, sync_job_id)
         to_delete = await playlists_to_delete(conn)
         in_no_playlist = await videos_in_no_playlist(conn, to_delete)
+        shared = await shared_videos(conn)
         remaining = await quota_remaining(conn, daily_quota=daily_quota, reset=reset, now=now)
         creates_left = await creations_left(
             conn, creates_per_window=creates_per_window, reset=reset, now=now
@@ -229,6 +231,7 @@ async def build_preview(
         unavailable_videos=_unavailable(missing),
         quota_remaining_today=remaining,
         videos_in_no_playlist=in_no_playlist,
+        shared_videos=shared,
     )
 
 

@@ -26,7 +26,7 @@ from playlist_sync.categories.problems import Location, Problem
 _NULL_TAG = "tag:yaml.org,2002:null"
 
 
-class _TextLoader(yaml.SafeLoader):
+class TextLoader(yaml.SafeLoader):
     """SafeLoader that reads every plain scalar as text (except an empty value or null).
 
     Titles and video ids are all text; YAML 1.1 would turn `name: 2024` into a number,
@@ -34,7 +34,7 @@ class _TextLoader(yaml.SafeLoader):
     """
 
 
-_TextLoader.yaml_implicit_resolvers = {
+TextLoader.yaml_implicit_resolvers = {
     first: kept
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     if (kept := [(tag, regexp) for tag, regexp in resolvers if tag == _NULL_TAG])
@@ -49,7 +49,9 @@ class CategorySpec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str
-    description: str = ""
+    # Not stripped, as the title is: a playlist's description may end with a line break,
+    # and `init` must describe it exactly (a quoted value keeps it; YAML strips plain ones).
+    description: Annotated[str, StringConstraints(strip_whitespace=False)] = ""
     privacy: Privacy = "private"
     videos: list[str] = Field(default_factory=list)
     from_playlists: list[str] = Field(default_factory=list)
@@ -116,7 +118,7 @@ def read_categories_file(path: Path) -> ParsedCategories:
 
 def parse_categories(text: str, *, source: str = "<categories>") -> ParsedCategories:
     parsed = ParsedCategories(source)
-    loader = _TextLoader(text)
+    loader = TextLoader(text)
     try:
         # The node tree is kept for the lines of problems found later, against the library.
         parsed.root = loader.get_single_node()

@@ -169,6 +169,7 @@ async def test_nothing_to_do_costs_nothing(db_pool: asyncpg.Pool) -> None:
         "unavailableVideos",
         "quotaRemainingToday",
         "videosInNoPlaylist",
+        "sharedVideos",
     }
 
 
