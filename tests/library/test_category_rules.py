@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from playlist_sync.categories.apply import apply_categories
+from playlist_sync.categories.file import CategorySpec
 from playlist_sync.categories.problems import CategoriesInvalid
 from playlist_sync.planner import build_preview
 from playlist_sync.quota_windows import QuotaReset
@@ -18,6 +19,7 @@ from playlist_sync.youtube.resources import RemoteVideo
 from tests.library.conftest import LibraryRows
 
 TASTY = ("Tasty Lab", "UCtastylab")
+FRET = ("Fret Academy", "UCfretacademy0000000000000")
 
 
 async def _stored(pool: asyncpg.Pool) -> dict[str, tuple[str, list[str]]]:
@@ -222,3 +224,35 @@ async def test_the_preview_names_the_videos_several_categories_share(
         {"youtubeVideoId": "a2", "title": "title a2", "categoryNames": ["Cooking", "Tasty"]},
         {"youtubeVideoId": "t2", "title": "Quick PASTA", "categoryNames": ["Cooking", "Pasta"]},
     ]
+
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "categories.yaml"
+
+
+async def test_the_example_uses_every_key_and_applies_to_a_library_that_has_its_names(
+    db_pool: asyncpg.Pool, library: LibraryRows
+) -> None:
+    text = EXAMPLE.read_text()
+    for key in CategorySpec.model_fields:
+        assert f"    {key}:" in text or f"  - {key}:" in text, f"the example lacks {key}"
+    assert "keep_playlists:" in text
+    tasty = {"tl1": TASTY, "kJQP7kiw5Fk": TASTY}
+    await library.playlist(
+        "PLrecipes", "Recipes", ["rc1", "kJQP7kiw5Fk"], channels=tasty, listed_at=0
+    )
+    await library.playlist(
+        "PLsongs", "Songs I like", ["s1", "f1"], listed_at=1, channels={"f1": FRET}
+    )
+    await library.playlist("PLsaved0000000000000000000000000", "Saved", ["s2"])
+    await library.playlist(
+        "PLlater", "Watch again", ["tl1", "p1"], channels=tasty, titles={"p1": "Pasta night"}
+    )
+    youtube = FakeYouTube(
+        {v: RemoteVideo(v, "A video", "Someone", "public") for v in ("dQw4w9WgXcQ", "9bZkp7q19f0")}
+    )
+    changes = await apply_categories(db_pool, EXAMPLE, youtube=youtube)
+    assert changes.warnings == []
+    assert await _stored(db_pool) == {
+        "Cooking": ("unlisted", ["dQw4w9WgXcQ", "9bZkp7q19f0", "rc1", "tl1", "p1"]),
+        "Music": ("private", ["s1", "f1", "s2"]),
+    }
