@@ -74,7 +74,10 @@ def select_videos(category: CategorySpec, sources: RuleSources, report: Report) 
         else:
             matched |= of_channel
     pattern = None
-    if category.title_matches is not None:
+    if category.title_matches == "":
+        unresolved = True
+        problem(("title_matches",), "an empty pattern matches every title: leave the key out")
+    elif category.title_matches is not None:
         try:
             pattern = re.compile(category.title_matches)
         except re.error as error:

@@ -113,6 +113,8 @@ async def test_every_rule_problem_with_its_line_and_warnings_beside(
   - name: Secret
     privacy: secret
     videos: [a1]
+  - name: Everything
+    title_matches: ""
 """,
     )
     with pytest.raises(CategoriesInvalid) as raised:
@@ -131,8 +133,10 @@ async def test_every_rule_problem_with_its_line_and_warnings_beside(
         f"{path}:9: categories[3]: no videos left: exclude removes every video the rules select",
         f"{path}:13: categories[4].privacy: expected one of private, unlisted, public"
         " (got 'secret')",
+        f"{path}:16: categories[5].title_matches: an empty pattern matches every title:"
+        " leave the key out",
     ]
-    assert str(raised.value) == "the categories file has 5 problems; nothing was written"
+    assert str(raised.value) == "the categories file has 6 problems; nothing was written"
     assert await _stored(db_pool) == {}
 
     # Warnings alone do not stop the file: they are shown, and it is applied.
