@@ -283,6 +283,14 @@ class VideoInNoPlaylist(SeedModel):
     playlist_names: list[str]
 
 
+class SharedVideo(SeedModel):
+    """A video that several categories hold: each of their playlists gets a copy."""
+
+    youtube_video_id: str
+    title: str
+    category_names: list[str]
+
+
 class SyncPreview(SeedModel):
     stages: PlannedStages
     total_quota_cost: int
@@ -297,6 +305,8 @@ class SyncPreview(SeedModel):
     # Left in no playlist by the user's choice once the old playlists are deleted (the backup
     # keeps them).
     videos_in_no_playlist: list[VideoInNoPlaylist] = Field(default_factory=list)
+    # In several categories' playlists at once.
+    shared_videos: list[SharedVideo] = Field(default_factory=list)
 
 
 class SyncJobRecord(SeedModel):

@@ -14,6 +14,7 @@ from typing import TypeAlias
 
 import asyncpg
 
+from playlist_sync.categories.shared import shared_videos
 from playlist_sync.models import (
     AddVideosPlan,
     AdoptPlaylistsPlan,
@@ -71,12 +72,16 @@ async def targets(db: Database) -> list[Target]:
            FROM categories ORDER BY position, id"""
     )
     videos: dict[int, list[str]] = defaultdict(list)
+    tolerated: dict[int, set[str]] = defaultdict(set)
     for row in await db.fetch(
-        """SELECT cv.category_id, v.youtube_video_id FROM category_videos cv
-           JOIN videos v ON v.id = cv.video_id
-           WHERE v.unavailable_reason IS NULL ORDER BY cv.category_id, cv.position"""
+        """SELECT cv.category_id, v.youtube_video_id, v.unavailable_reason IS NULL AS available
+           FROM category_videos cv JOIN videos v ON v.id = cv.video_id
+           ORDER BY cv.category_id, cv.position"""
     ):
-        videos[row["category_id"]].append(row["youtube_video_id"])
+        if row["available"]:
+            videos[row["category_id"]].append(row["youtube_video_id"])
+        else:
+            tolerated[row["category_id"]].add(row["youtube_video_id"])
     return [
         Target(
             key=row["id"],
@@ -85,6 +90,7 @@ async def targets(db: Database) -> list[Target]:
             privacy=row["privacy_status"],
             videos=tuple(videos[row["id"]]),
             previous_playlist=row["youtube_playlist_id"],
+            tolerated=frozenset(tolerated[row["id"]]),
         )
         for row in categories
     ]
@@ -216,6 +222,7 @@ async def build_preview(
         wanted, playlists = await targets(conn), await candidates(conn)
         unavailable = await unavailable_videos(conn)
         in_no_playlist = await videos_in_no_playlist(conn)
+        shared = await shared_videos(conn)
         remaining = await quota_remaining(conn, daily_quota=daily_quota, reset=reset, now=now)
         creates_left = await creations_left(
             conn, creates_per_window=creates_per_window, reset=reset, now=now
@@ -253,6 +260,7 @@ async def build_preview(
         unavailable_videos=unavailable,
         quota_remaining_today=remaining,
         videos_in_no_playlist=in_no_playlist,
+        shared_videos=shared,
     )
 
 

@@ -9,27 +9,51 @@ import asyncpg
 
 from playlist_sync.categories.changes import CategoryChange, CategoryChanges, ChangeKind
 from playlist_sync.categories.file import read_categories_file
+from playlist_sync.categories.lookup import (
+    LookedUp,
+    VideoLookup,
+    ids_outside_library,
+    look_up,
+    store_found,
+)
+from playlist_sync.categories.problems import CategoriesInvalid
 from playlist_sync.categories.validation import ValidCategories, ValidCategory, validate_categories
 
 # Two applies at once would each see the other's categories half-written; they take turns.
 _APPLY_LOCK = 0x70736361
 
 
-async def apply_categories(pool: asyncpg.Pool, path: Path | str) -> CategoryChanges:
+async def apply_categories(
+    pool: asyncpg.Pool, path: Path | str, *, youtube: VideoLookup | None = None
+) -> CategoryChanges:
     """Replaces the categories with the file's, in one transaction.
 
     Raises CategoriesInvalid (nothing written) when the file has problems. A category keeps
     its row, and so its `youtube_playlist_id`, while its name stays in the file: a later sync
     fills the playlist it created instead of creating another.
+
+    Explicit videos the database does not know are asked of `youtube` first (without it they
+    are problems); YouTube is not called at all when every one is known.
     """
     parsed = await asyncio.to_thread(read_categories_file, Path(path))
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", _APPLY_LOCK)
-        # Validated inside the transaction, so what is written is what was checked.
-        valid = await validate_categories(conn, parsed)
-        changes = await _store_categories(conn, valid)
-        kept, no_longer_kept = await _store_kept(conn, valid.kept_playlist_ids)
-    return CategoryChanges(changes, kept, no_longer_kept)
+    outside = await ids_outside_library(pool, parsed)
+    # Asked before the transaction: no lock is held across a call to YouTube.
+    looked_up = await look_up(youtube, outside) if outside and youtube else LookedUp()
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _APPLY_LOCK)
+            # Rolled back with the rest when the file is invalid.
+            await store_found(conn, looked_up)
+            # Validated inside the transaction, so what is written is what was checked.
+            valid = await validate_categories(conn, parsed, looked_up)
+            changes = await _store_categories(conn, valid)
+            kept, no_longer_kept = await _store_kept(conn, valid.kept_playlist_ids)
+    except CategoriesInvalid as invalid:
+        invalid.lookup_note = looked_up.note()
+        raise
+    return CategoryChanges(
+        changes, kept, no_longer_kept, warnings=valid.warnings, lookup_note=looked_up.note()
+    )
 
 
 async def _store_categories(
@@ -37,7 +61,9 @@ async def _store_categories(
 ) -> list[CategoryChange]:
     existing = {
         row["name"]: row
-        for row in await conn.fetch("SELECT id, name, description, position FROM categories")
+        for row in await conn.fetch(
+            "SELECT id, name, description, position, privacy_status, rules FROM categories"
+        )
     }
     stored: dict[int, list[int]] = {row["id"]: [] for row in existing.values()}
     for row in await conn.fetch(
@@ -50,28 +76,41 @@ async def _store_categories(
         old = existing.get(category.name)
         if old is None:
             category_id = await conn.fetchval(
-                """INSERT INTO categories (name, description, position)
-                   VALUES ($1, $2, $3) RETURNING id""",
+                """INSERT INTO categories (name, description, position, privacy_status, rules)
+                   VALUES ($1, $2, $3, $4, $5) RETURNING id""",
                 category.name,
                 category.description,
                 position,
+                category.privacy,
+                category.rules,
             )
             await _store_videos(conn, category_id, category.video_ids)
-            changes.append(CategoryChange(category.name, ChangeKind.ADDED, len(category.video_ids)))
+            changes.append(
+                CategoryChange(
+                    category.name,
+                    ChangeKind.ADDED,
+                    len(category.video_ids),
+                    # Private is the default, and what the file says unless told otherwise.
+                    privacy=None if category.privacy == "private" else category.privacy,
+                )
+            )
             continue
-        change = _compare(old, position, stored[old["id"]], category)
-        if change is None:
-            continue
-        await conn.execute(
-            """UPDATE categories SET description = $2, position = $3, updated_at = now()
-               WHERE id = $1""",
-            old["id"],
-            category.description,
-            position,
-        )
+        if _row_differs(old, position, category):
+            await conn.execute(
+                """UPDATE categories SET description = $2, position = $3, privacy_status = $4,
+                          rules = $5, updated_at = now()
+                   WHERE id = $1""",
+                old["id"],
+                category.description,
+                position,
+                category.privacy,
+                category.rules,
+            )
         if stored[old["id"]] != category.video_ids:
             await _store_videos(conn, old["id"], category.video_ids)
-        changes.append(change)
+        change = _compare(old, position, stored[old["id"]], category)
+        if change is not None:
+            changes.append(change)
 
     wanted = {category.name for category in valid.categories}
     gone = [row for name, row in existing.items() if name not in wanted]
@@ -87,11 +126,24 @@ async def _store_categories(
     return changes
 
 
+def _row_differs(old: asyncpg.Record, position: int, new: ValidCategory) -> bool:
+    # The pool reads and writes jsonb as Python values (db.connection).
+    return (old["description"], old["position"], old["privacy_status"], old["rules"]) != (
+        new.description,
+        position,
+        new.privacy,
+        new.rules,
+    )
+
+
 def _compare(
     old: asyncpg.Record, position: int, old_videos: list[int], new: ValidCategory
 ) -> CategoryChange | None:
     """How an existing category differs from the file's, or None when it does not."""
     new_set, old_set = set(new.video_ids), set(old_videos)
+    # Categories stored before rules existed have none: gaining them is no change to tell.
+    old_rules = old["rules"]
+    same_videos = old_videos == new.video_ids
     change = CategoryChange(
         new.name,
         ChangeKind.UPDATED,
@@ -101,6 +153,9 @@ def _compare(
         != [v for v in new.video_ids if v in old_set],
         description_changed=old["description"] != new.description,
         moved=old["position"] != position,
+        privacy=new.privacy if old["privacy_status"] != new.privacy else None,
+        # Told only when the videos say nothing: the new rules select the same ones.
+        rules_changed=same_videos and old_rules is not None and old_rules != new.rules,
     )
     unchanged = CategoryChange(new.name, ChangeKind.UPDATED)
     return None if change == unchanged else change

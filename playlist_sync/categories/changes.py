@@ -21,10 +21,14 @@ class CategoryChange:
     reordered: bool = False  # the videos both lists hold are in another order
     description_changed: bool = False
     moved: bool = False  # its place among the categories changed
+    # ADDED: its privacy unless private; UPDATED: its new privacy, when that changed.
+    privacy: str | None = None
+    rules_changed: bool = False  # other rules, selecting the same videos
 
     def describe(self) -> str:
         if self.kind is ChangeKind.ADDED:
-            return f"+ {self.name} ({_videos(self.videos_added)})"
+            shown = "" if self.privacy in (None, "private") else f", {self.privacy}"
+            return f"+ {self.name} ({_videos(self.videos_added)}{shown})"
         if self.kind is ChangeKind.REMOVED:
             return f"- {self.name}"
         details = [
@@ -35,6 +39,8 @@ class CategoryChange:
                 ("reordered", self.reordered),
                 ("description changed", self.description_changed),
                 ("moved", self.moved),
+                (f"now {self.privacy}", self.privacy),
+                ("rules changed", self.rules_changed),
             )
             if shown
         ]
@@ -46,6 +52,9 @@ class CategoryChanges:
     categories: list[CategoryChange] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # playlist titles now in keep_playlists
     no_longer_kept: list[str] = field(default_factory=list)
+    # Shown, but not changes: the file's warnings, and what looking up its videos cost.
+    warnings: list[str] = field(default_factory=list)
+    lookup_note: str | None = None
 
     @property
     def empty(self) -> bool:

@@ -8,17 +8,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from playlist_sync.categories.problems import Location, Problem
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 
 
-class _TextLoader(yaml.SafeLoader):
+class TextLoader(yaml.SafeLoader):
     """SafeLoader that reads every plain scalar as text (except an empty value or null).
 
     Titles and video ids are all text; YAML 1.1 would turn `name: 2024` into a number,
@@ -26,20 +34,31 @@ class _TextLoader(yaml.SafeLoader):
     """
 
 
-_TextLoader.yaml_implicit_resolvers = {
+TextLoader.yaml_implicit_resolvers = {
     first: kept
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     if (kept := [(tag, regexp) for tag, regexp in resolvers if tag == _NULL_TAG])
 }
 
 
+Privacy = Literal["private", "unlisted", "public"]
+PRIVACY_VALUES: tuple[Privacy, ...] = ("private", "unlisted", "public")
+
+
 class CategorySpec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str
-    description: str = ""
+    # Not stripped, as the title is: a playlist's description may end with a line break,
+    # and `init` must describe it exactly (a quoted value keeps it; YAML strips plain ones).
+    description: Annotated[str, StringConstraints(strip_whitespace=False)] = ""
+    privacy: Privacy = "private"
     videos: list[str] = Field(default_factory=list)
     from_playlists: list[str] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=list)
+    # Not stripped: leading or trailing spaces may be part of what the user searches for.
+    title_matches: Annotated[str, StringConstraints(strip_whitespace=False)] | None = None
+    exclude: list[str] = Field(default_factory=list)
 
     @field_validator("name", "description", mode="before")
     @classmethod
@@ -47,7 +66,12 @@ class CategorySpec(BaseModel):
         # `name:` with nothing after it: let validation say what a name needs.
         return "" if value is None else value
 
-    @field_validator("videos", "from_playlists", mode="before")
+    @field_validator("privacy", mode="before")
+    @classmethod
+    def _default_privacy(cls, value: object) -> object:
+        return "private" if value is None else value
+
+    @field_validator("videos", "from_playlists", "channels", "exclude", mode="before")
     @classmethod
     def _empty_list(cls, value: object) -> object:
         return [] if value is None else value
@@ -61,7 +85,9 @@ class CategoriesFile(BaseModel):
 
 
 _PLAYLIST_REF: TypeAdapter[str] = TypeAdapter(str)
-_CATEGORY_KEYS = "name, description, videos and from_playlists"
+_CATEGORY_KEYS = (
+    "name, description, privacy, videos, from_playlists, channels, title_matches and exclude"
+)
 
 
 @dataclass
@@ -76,8 +102,8 @@ class ParsedCategories:
     problems: list[Problem] = field(default_factory=list)
     root: yaml.Node | None = None
 
-    def problem(self, location: Location, message: str) -> Problem:
-        return Problem(location, message, _line_of(self.root, location))
+    def problem(self, location: Location, message: str, *, warning: bool = False) -> Problem:
+        return Problem(location, message, _line_of(self.root, location), warning)
 
 
 def read_categories_file(path: Path) -> ParsedCategories:
@@ -92,7 +118,7 @@ def read_categories_file(path: Path) -> ParsedCategories:
 
 def parse_categories(text: str, *, source: str = "<categories>") -> ParsedCategories:
     parsed = ParsedCategories(source)
-    loader = _TextLoader(text)
+    loader = TextLoader(text)
     try:
         # The node tree is kept for the lines of problems found later, against the library.
         parsed.root = loader.get_single_node()
@@ -167,6 +193,8 @@ def _message(detail: Any) -> str:
         return "expected a list"
     if kind == "missing":
         return "missing (required)"
+    if kind == "literal_error":
+        return f"expected one of {', '.join(PRIVACY_VALUES)} (got {detail['input']!r})"
     if kind == "extra_forbidden":
         return f"unknown key; a category has {_CATEGORY_KEYS}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):

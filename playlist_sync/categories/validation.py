@@ -7,12 +7,16 @@ so the user fixes the file in one go.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 
 from playlist_sync.categories.file import CategorySpec, ParsedCategories
-from playlist_sync.categories.problems import CategoriesInvalid
+from playlist_sync.categories.library_index import LibraryVideos, PlaylistIndex
+from playlist_sync.categories.lookup import LookedUp
+from playlist_sync.categories.problems import CategoriesInvalid, Location, Problem
+from playlist_sync.categories.rules import Report, RuleSources, select_videos
 from playlist_sync.playlist_marker import MARKER_ROOM
 
 # YouTube's limits (see youtube-facts.md).
@@ -26,100 +30,28 @@ class ValidCategory:
     name: str
     description: str
     video_ids: list[int]  # rows of `videos`, in the category's order, each once
+    privacy: str = "private"
+    rules: dict[str, Any] | None = None  # as the file gave them (see rules.Selection)
 
 
 @dataclass(frozen=True)
 class ValidCategories:
     categories: list[ValidCategory]
     kept_playlist_ids: list[int]
-
-
-@dataclass(frozen=True)
-class _Playlist:
-    id: int
-    youtube_playlist_id: str
-    title: str
-    gone: bool
-    category_target: bool
-    # The title it was imported with: a sync that adopts a playlist renames it, and a file
-    # written before still names it so.
-    first_title: str
-
-
-class _PlaylistIndex:
-    """Finds an imported playlist by YouTube id, or by title when that is not ambiguous."""
-
-    def __init__(self, playlists: list[_Playlist]) -> None:
-        self._by_id = {p.youtube_playlist_id: p for p in playlists}
-        self._by_title: dict[str, list[_Playlist]] = defaultdict(list)
-        self._by_first_title: dict[str, list[_Playlist]] = defaultdict(list)
-        for playlist in playlists:
-            self._by_title[playlist.title].append(playlist)
-            if playlist.first_title != playlist.title:
-                self._by_first_title[playlist.first_title].append(playlist)
-
-    def resolve(self, ref: str) -> _Playlist | str:
-        """The playlist, or why there is none."""
-        if ref in self._by_id:
-            return self._by_id[ref]
-        titled = self._by_title.get(ref, [])
-        renamed = self._by_first_title.get(ref, [])
-        # Prefer, in turn: the user's own live playlists, ones YouTube no longer has (a
-        # file still names the playlists the sync deleted), the sync's category playlists,
-        # whose title is usually the very category being described, and last playlists a
-        # sync adopted and renamed, by the title they had.
-        for tier in (
-            [p for p in titled if not p.category_target and not p.gone],
-            [p for p in titled if not p.category_target],
-            titled,
-            renamed,
-        ):
-            if len(tier) == 1:
-                return tier[0]
-            if tier:
-                ids = ", ".join(sorted(p.youtube_playlist_id for p in tier))
-                return f"{len(tier)} imported playlists are titled {ref!r} ({ids}): use the id"
-        return f"unknown playlist {ref!r} (no imported playlist has this title or id)"
+    # Shown to the user; they do not stop the file being applied.
+    warnings: list[str] = field(default_factory=list)
 
 
 async def validate_categories(
-    conn: asyncpg.Connection, parsed: ParsedCategories
+    conn: asyncpg.Connection, parsed: ParsedCategories, looked_up: LookedUp | None = None
 ) -> ValidCategories:
-    """The file resolved to database rows, or CategoriesInvalid listing every problem."""
+    """The file resolved to database rows, or CategoriesInvalid listing every problem.
+
+    `looked_up`: the explicit videos outside the library that YouTube was asked about (those
+    it found are already in `videos`, in this transaction)."""
     problems = list(parsed.problems)
     spec = parsed.file
-    explicit = {video for category in spec.categories for video in category.videos}
-    video_rows = await conn.fetch(
-        "SELECT id, youtube_video_id FROM videos WHERE youtube_video_id = ANY($1::text[])",
-        list(explicit),
-    )
-    video_ids = {row["youtube_video_id"]: row["id"] for row in video_rows}
-    playlists = _PlaylistIndex(
-        [
-            _Playlist(**row)
-            for row in await conn.fetch(
-                """SELECT id, youtube_playlist_id, title, coalesce(first_title, title) AS first_title,
-                          deleted_from_youtube_at IS NOT NULL AS gone,
-                          youtube_playlist_id IN (SELECT youtube_playlist_id FROM categories
-                                                  WHERE youtube_playlist_id IS NOT NULL)
-                              AS category_target
-                   FROM playlists"""
-            )
-        ]
-    )
-    sources = {
-        found.id
-        for category in spec.categories
-        for ref in category.from_playlists
-        if not isinstance(found := playlists.resolve(ref), str)
-    }
-    items: dict[int, list[int]] = defaultdict(list)
-    for row in await conn.fetch(
-        """SELECT playlist_id, video_id FROM playlist_videos WHERE playlist_id = ANY($1::bigint[])
-           ORDER BY playlist_id, position""",
-        list(sources),
-    ):
-        items[row["playlist_id"]].append(row["video_id"])
+    sources = await _rule_sources(conn, parsed, looked_up or LookedUp())
 
     categories: list[ValidCategory] = []
     first_of_name: dict[str, int] = {}
@@ -136,55 +68,82 @@ async def validate_categories(
             )
         first_of_name.setdefault(category.name, index)
 
-        # Explicit videos first, then each playlist's items in its order; a video once.
-        ordered: dict[int, None] = {}
-        unresolved = False
-        for position, video in enumerate(category.videos):
-            if video in video_ids:
-                ordered.setdefault(video_ids[video])
-            else:
-                unresolved = True
-                problems.append(
-                    parsed.problem(
-                        (*where, "videos", position),
-                        f"unknown video id {video!r} (not in any imported playlist)",
-                    )
-                )
-        for position, ref in enumerate(category.from_playlists):
-            found = playlists.resolve(ref)
-            if isinstance(found, str):
-                unresolved = True
-                problems.append(parsed.problem((*where, "from_playlists", position), found))
-            else:
-                ordered.update(dict.fromkeys(items[found.id]))
-        if len(ordered) > MAX_PLAYLIST_ITEMS:
+        selection = select_videos(category, sources, _reporter(parsed, where))
+        problems.extend(selection.problems)
+        if len(selection.video_ids) > MAX_PLAYLIST_ITEMS:
             problems.append(
                 parsed.problem(
                     where,
-                    f"{len(ordered):,} videos, but a YouTube playlist holds at most"
+                    f"{len(selection.video_ids):,} videos, but a YouTube playlist holds at most"
                     f" {MAX_PLAYLIST_ITEMS:,}: split it into several categories",
                 )
             )
-        elif not ordered and not unresolved:
-            # With unknown references the user already has their real problem to fix.
-            problems.append(
-                parsed.problem(where, "no videos (give videos or from_playlists that have some)")
+        categories.append(
+            ValidCategory(
+                category.name,
+                category.description,
+                selection.video_ids,
+                category.privacy,
+                selection.rules,
             )
-        categories.append(ValidCategory(category.name, category.description, list(ordered)))
+        )
 
     kept: dict[int, None] = {}
     for index, ref in zip(parsed.keep_indexes, spec.keep_playlists, strict=True):
-        found = playlists.resolve(ref)
+        found = sources.playlists.resolve(ref)
         if isinstance(found, str):
             problems.append(parsed.problem(("keep_playlists", index), found))
         else:
             kept.setdefault(found.id)
 
-    if problems:
-        # Top to bottom, as the user reads the file; file-level problems (no line) first.
-        problems.sort(key=lambda problem: problem.line or 0)
-        raise CategoriesInvalid([problem.describe(parsed.source) for problem in problems])
-    return ValidCategories(categories, list(kept))
+    # Top to bottom, as the user reads the file; file-level problems (no line) first.
+    problems.sort(key=lambda problem: problem.line or 0)
+    described = [problem.describe(parsed.source) for problem in problems]
+    errors = sum(1 for problem in problems if not problem.warning)
+    if errors:
+        raise CategoriesInvalid(described, errors=errors)
+    return ValidCategories(categories, list(kept), described)
+
+
+def _reporter(parsed: ParsedCategories, where: Location) -> Report:
+    def report(location: Location, message: str, *, warning: bool = False) -> Problem:
+        return parsed.problem((*where, *location), message, warning=warning)
+
+    return report
+
+
+async def _rule_sources(
+    conn: asyncpg.Connection, parsed: ParsedCategories, looked_up: LookedUp
+) -> RuleSources:
+    spec = parsed.file
+    named = {video for c in spec.categories for video in (*c.videos, *c.exclude)}
+    video_rows = await conn.fetch(
+        "SELECT id, youtube_video_id FROM videos WHERE youtube_video_id = ANY($1::text[])",
+        list(named),
+    )
+    playlists = await PlaylistIndex.load(conn)
+    sources = {
+        found.id
+        for category in spec.categories
+        for ref in category.from_playlists
+        if not isinstance(found := playlists.resolve(ref), str)
+    }
+    items: dict[int, list[int]] = defaultdict(list)
+    for row in await conn.fetch(
+        """SELECT playlist_id, video_id FROM playlist_videos WHERE playlist_id = ANY($1::bigint[])
+           ORDER BY playlist_id, position""",
+        list(sources),
+    ):
+        items[row["playlist_id"]].append(row["video_id"])
+    # The whole library is read only for the rules that search it.
+    searched = any(c.channels or c.title_matches is not None for c in spec.categories)
+    return RuleSources(
+        video_ids={row["youtube_video_id"]: row["id"] for row in video_rows},
+        playlists=playlists,
+        playlist_items=items,
+        library=await LibraryVideos.load(conn) if searched else None,
+        looked_up=looked_up,
+    )
 
 
 def _text_limits(category: CategorySpec) -> list[tuple[str, str]]:

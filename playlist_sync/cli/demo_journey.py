@@ -18,6 +18,7 @@ from rich.text import Text
 from temporalio.client import Client
 
 from playlist_sync.categories.apply import apply_categories
+from playlist_sync.categories.init_file import describe_library
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.console import stdout_console
 from playlist_sync.cli.demo_report import check_playlists, kept_playlists, print_report
@@ -87,9 +88,17 @@ async def _journey(
     for line in (await import_with_progress(pool, demo, console)).lines():
         console.print(f"  {line}", markup=False)
 
+    # Where a user starts: the library as it is, one category per playlist.
+    starting = demo.data_dir / "categories-init.yaml"
+    starting.write_text(await describe_library(pool), encoding="utf-8")
     categories = demo.data_dir / "categories.yaml"
     categories.write_text(sample_categories_yaml(), encoding="utf-8")
-    _step(console, 5, f"Categories from {categories}")
+    _step(
+        console,
+        5,
+        f"Categories: `categories init` wrote the library as it is to {starting};"
+        f" the demo applies its five topics instead, from {categories}",
+    )
     for line in (await apply_categories(pool, categories)).lines():
         console.print(f"  {line}", markup=False)
 

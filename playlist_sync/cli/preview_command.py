@@ -145,6 +145,9 @@ def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> 
             markup=False,
         )
 
+    if preview.shared_videos:
+        _show_shared(preview, console)
+
     if preview.unavailable_videos:
         console.print("Left out: videos YouTube cannot add", style="bold")
         left_out = Table()
@@ -156,3 +159,30 @@ def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> 
                 escape(video.category_name), video.youtube_video_id, escape(video.reason)
             )
         console.print(left_out)
+
+
+# Enough to see whether the sharing is meant; `preview --json` has them all.
+_SHARED_SHOWN = 10
+
+
+def _show_shared(preview: SyncPreview, console: Console) -> None:
+    count = len(preview.shared_videos)
+    console.print(
+        f"{count:,} video{'s are' if count != 1 else ' is'} in several categories"
+        " (each of their playlists gets a copy)",
+        style="bold",
+    )
+    shared = Table()
+    shared.add_column("Video")
+    shared.add_column("Title")
+    shared.add_column("Categories")
+    for video in preview.shared_videos[:_SHARED_SHOWN]:
+        shared.add_row(
+            video.youtube_video_id, escape(video.title), escape(", ".join(video.category_names))
+        )
+    console.print(shared)
+    if count > _SHARED_SHOWN:
+        console.print(
+            f"... and {count - _SHARED_SHOWN:,} more (`preview --json` lists them: sharedVideos)",
+            markup=False,
+        )

@@ -99,7 +99,9 @@ async def import_library(
         await _learn_videos(client, items, known)
         async with pool.acquire() as conn, conn.transaction():
             video_ids = await upsert_videos(conn, [known[item.video_id] for item in items])
-            playlist_id, change = await upsert_playlist(conn, playlist, read_at=read_at)
+            playlist_id, change = await upsert_playlist(
+                conn, playlist, read_at=read_at, list_position=done - 1
+            )
             entries = [PlaylistEntry(video_ids[item.video_id], item.id) for item in items]
             items_changed = await replace_playlist_videos(conn, playlist_id, entries)
         if change is Change.NEW:
@@ -150,5 +152,10 @@ async def _learn_videos(
             # Returned means viewable by this user (YouTube shows a private video only to
             # its owner, who may add it to a playlist), so it is available even if private.
             known[video_id] = VideoRecord(
-                video_id, video.title, video.channel_title, video.privacy_status, None
+                video_id,
+                video.title,
+                video.channel_title,
+                video.privacy_status,
+                None,
+                video.channel_id or None,
             )

@@ -34,8 +34,10 @@ async def refresh_library(
         list({item.video_id for _, items in playlists for item in items}),
     )
     video_ids = {row["youtube_video_id"]: row["id"] for row in rows}
-    for playlist, items in playlists:
-        playlist_id, _ = await upsert_playlist(conn, playlist, read_at=read_at)
+    for position, (playlist, items) in enumerate(playlists):
+        playlist_id, _ = await upsert_playlist(
+            conn, playlist, read_at=read_at, list_position=position
+        )
         entries = [PlaylistEntry(video_ids[item.video_id], item.id) for item in items]
         await replace_playlist_videos(conn, playlist_id, entries)
     await mark_gone_playlists(conn, [playlist.id for playlist, _ in playlists])

@@ -47,6 +47,7 @@ class VideoRecord:
     channel_title: str | None
     privacy_status: str | None
     unavailable_reason: UnavailableReason | None
+    channel_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,17 @@ class PlaylistEntry:
 
 
 async def upsert_playlist(
-    conn: asyncpg.Connection, playlist: RemotePlaylist, *, read_at: datetime
+    conn: asyncpg.Connection,
+    playlist: RemotePlaylist,
+    *,
+    read_at: datetime,
+    list_position: int | None = None,
 ) -> tuple[int, Change]:
     """The playlist's row id, and whether its own fields are new or changed.
 
     `imported_at` becomes `read_at`, the moment its items were read: the planner trusts
     sync operations completed after that moment, since this import could not have seen them.
+    `list_position` is where YouTube listed it: the library's order for the categories' rules.
     """
     old = await conn.fetchrow(
         """SELECT title, description, privacy_status, item_count, deleted_from_youtube_at
@@ -78,14 +84,15 @@ async def upsert_playlist(
     playlist_id: int = await conn.fetchval(
         """INSERT INTO playlists AS p
                (youtube_playlist_id, title, description, privacy_status, item_count, imported_at,
-                first_title)
-           VALUES ($1, $2, $3, $4, $5, $6, $2)
+                list_position, first_title)
+           VALUES ($1, $2, $3, $4, $5, $6, $8, $2)
            ON CONFLICT (youtube_playlist_id) DO UPDATE SET
                title = EXCLUDED.title,
                description = EXCLUDED.description,
                privacy_status = EXCLUDED.privacy_status,
                item_count = EXCLUDED.item_count,
                imported_at = EXCLUDED.imported_at,
+               list_position = coalesce(EXCLUDED.list_position, p.list_position),
                -- YouTube lists it, so it exists (again).
                deleted_from_youtube_at = NULL,
                updated_at = CASE WHEN $7 THEN now() ELSE p.updated_at END
@@ -94,6 +101,7 @@ async def upsert_playlist(
         *fields,
         read_at,
         change is not Change.UNCHANGED,
+        list_position,
     )
     return playlist_id, change
 
@@ -106,28 +114,33 @@ async def upsert_videos(conn: asyncpg.Connection, videos: Sequence[VideoRecord])
     ids = [video.youtube_video_id for video in unique]
     await conn.execute(
         """INSERT INTO videos AS v
-               (youtube_video_id, title, channel_title, privacy_status, unavailable_reason)
+               (youtube_video_id, title, channel_title, privacy_status, unavailable_reason,
+                channel_id)
            -- An unavailable video arrives without a title: keep the one an earlier import saw.
            SELECT r.id, coalesce(r.title, old.title, ''),
                   coalesce(r.channel, old.channel_title, ''),
-                  coalesce(r.privacy, old.privacy_status), r.reason
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-               AS r (id, title, channel, privacy, reason)
+                  coalesce(r.privacy, old.privacy_status), r.reason,
+                  coalesce(r.channel_id, old.channel_id)
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+               AS r (id, title, channel, privacy, reason, channel_id)
            LEFT JOIN videos AS old ON old.youtube_video_id = r.id
            ON CONFLICT (youtube_video_id) DO UPDATE SET
                title = EXCLUDED.title,
                channel_title = EXCLUDED.channel_title,
                privacy_status = EXCLUDED.privacy_status,
                unavailable_reason = EXCLUDED.unavailable_reason,
+               channel_id = EXCLUDED.channel_id,
                updated_at = now()
-           WHERE (v.title, v.channel_title, v.privacy_status, v.unavailable_reason)
+           WHERE (v.title, v.channel_title, v.privacy_status, v.unavailable_reason, v.channel_id)
                  IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.channel_title,
-                                   EXCLUDED.privacy_status, EXCLUDED.unavailable_reason)""",
+                                   EXCLUDED.privacy_status, EXCLUDED.unavailable_reason,
+                                   EXCLUDED.channel_id)""",
         ids,
         [video.title for video in unique],
         [video.channel_title for video in unique],
         [video.privacy_status for video in unique],
         [video.unavailable_reason for video in unique],
+        [video.channel_id for video in unique],
     )
     rows = await conn.fetch(
         "SELECT id, youtube_video_id FROM videos WHERE youtube_video_id = ANY($1::text[])", ids

@@ -41,6 +41,14 @@ class Target:
     videos: tuple[str, ...]  # available, distinct, in order
     # The playlist an earlier sync gave it: preferred when it costs no more.
     previous_playlist: str | None = None
+    # Its videos YouTube will not let anyone add (deleted, others' private): an item of one
+    # that a playlist already holds is left where it is, not removed.
+    tolerated: frozenset[str] = frozenset()
+
+    def edit_of(self, items: Sequence[Item]) -> PlaylistEdit:
+        return edit_for(
+            items, self.videos, leave_alone=lambda item: item.video_id in self.tolerated
+        )
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ def needs_update(target: Target, playlist: Candidate) -> bool:
 
 def adoption(target: Target, playlist: Candidate) -> Choice | None:
     """The choice of adopting `playlist` for `target`, or None when it cannot hold it."""
-    edit = edit_for(playlist.items, target.videos)
+    edit = target.edit_of(playlist.items)
     if edit.needs_positions and playlist.refuses_positions:
         return None
     return Choice(target, playlist, needs_update(target, playlist), edit)

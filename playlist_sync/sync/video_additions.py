@@ -27,7 +27,7 @@ from playlist_sync.models import (
     SyncVideoStatus,
 )
 from playlist_sync.planner import targets
-from playlist_sync.reconcile.playlist_edit import Item, edit_for, position_after_predecessor
+from playlist_sync.reconcile.playlist_edit import Item, position_after_predecessor
 from playlist_sync.sync.failures import ends_the_step, worth_retrying
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
 from playlist_sync.sync.lagging_reads import settled_items
@@ -101,10 +101,13 @@ async def _plan_operations(conn: asyncpg.Connection, job_id: int) -> list[SyncEr
         )
     }
     rows: list[tuple[int, str, int, str, str | None, str | None]] = []
+    held: set[tuple[int, str]] = set()  # (category, video) its playlist holds already
     for target in await targets(conn):
         if target.key not in playlists:
             continue  # its playlist could not be created: nothing can go into it
-        edit = edit_for(await library_items(conn, playlists[target.key]), target.videos)
+        items = await library_items(conn, playlists[target.key])
+        held |= {(target.key, item.video_id) for item in items}
+        edit = target.edit_of(items)
         rows += [(target.key, i.video_id, -1, "remove", i.id, None) for i in edit.remove]
         rows += [
             (target.key, i.video_id, positions[target.key, i.video_id], "move", i.id, None)
@@ -117,7 +120,8 @@ async def _plan_operations(conn: asyncpg.Connection, job_id: int) -> list[SyncEr
            WHERE v.unavailable_reason IS NOT NULL AND cv.category_id = ANY($1::bigint[])""",
         list(playlists),
     ):
-        rows.append((row[0], row[1], row[2], "add", None, row[3]))
+        if (row[0], row[1]) not in held:  # one its playlist holds stays, unreported
+            rows.append((row[0], row[1], row[2], "add", None, row[3]))
     skipped = await conn.fetch(
         """
         INSERT INTO sync_video_operations

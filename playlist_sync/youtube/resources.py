@@ -29,6 +29,7 @@ class RemoteVideo:
     title: str
     channel_title: str
     privacy_status: str
+    channel_id: str = ""  # the uploader's channel (UC...)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ def video(resource: dict[str, Any]) -> RemoteVideo:
         title=snippet.get("title", ""),
         channel_title=snippet.get("channelTitle", ""),
         privacy_status=(resource.get("status") or {}).get("privacyStatus", "public"),
+        channel_id=snippet.get("channelId", ""),
     )
 
 

@@ -69,7 +69,8 @@ async def test_a_bad_categories_file_lists_every_problem_and_writes_nothing(
     ran = await cli_world.run("categories", "apply", str(bad))
     assert ran.code == 2
     assert ran.err_lines == [
-        f"{bad}:3: categories[0].videos[0]: unknown video id 'nosuchvideo' (not in any imported playlist)",
+        "Looked up 1 video outside the library on YouTube (0 found): 1 quota unit.",
+        f"{bad}:3: categories[0].videos[0]: unknown video id 'nosuchvideo' (YouTube shows no such video to this account: a typo, a deleted video, or someone else's private one)",
         f"{bad}:4: categories[1].name: YouTube refuses titles containing '<' or '>'",
         f"{bad}:5: categories[1].from_playlists[0]: unknown playlist 'Nope' (no imported playlist has this title or id)",
         "error: the categories file has 3 problems; nothing was written",
@@ -141,6 +142,7 @@ async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
         "unavailableVideos",
         "quotaRemainingToday",
         "videosInNoPlaylist",
+        "sharedVideos",
     }
     stages = preview["stages"]
     assert stages["createPlaylists"]["count"] == 2

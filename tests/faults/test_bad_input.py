@@ -47,20 +47,32 @@ class Shelf:
         return self.world.environment()
 
     async def refused(
-        self, *args: str, code: int = 2, env: dict[str, str] | None = None, problems: int = 0
+        self,
+        *args: str,
+        code: int = 2,
+        env: dict[str, str] | None = None,
+        problems: int = 0,
+        charged: bool = False,
     ) -> Ran:
         """Runs `starter.py ARGS` and checks the refusal; `problems`: lines a categories
-        file's check lists (compiler style, `FILE:LINE: ...`) before the one error line."""
-        before = await database_dump(self.world.pool)
+        file's check lists (compiler style, `FILE:LINE: ...`) before the one error line.
+        `charged`: it asked YouTube, so the quota ledger counts that call (nothing else)."""
+        before = _without_ledger(await database_dump(self.world.pool), charged)
         ran = await starter(env or self.env, *args, cwd=self.cwd)
         shown = f"exit {ran.code}\nstdout: {ran.out}\nstderr: {ran.err}"
         assert ran.code == code, shown
         assert "Traceback" not in ran.out + ran.err, shown
         assert len(ran.err_lines) == problems + 1, shown
         assert ran.err_lines[-1].startswith("error: "), shown
-        assert await database_dump(self.world.pool) == before, "something was written"
+        after = _without_ledger(await database_dump(self.world.pool), charged)
+        assert after == before, "something was written"
         print(f"README| {' '.join(args)} | {' / '.join(ran.err_lines)} |")
         return ran
+
+
+def _without_ledger(dump: dict[str, str], charged: bool) -> dict[str, str]:
+    ledger = ("quota_windows", "quota_events") if charged else ()
+    return {table: rows for table, rows in dump.items() if table not in ledger}
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +140,18 @@ CATEGORY_FILES = {
         "at most 5,000",
     ),
     "empty category": ("categories:\n  - name: Nothing\n", "no videos"),
+    "invalid regular expression": (
+        "categories:\n  - name: Cooking\n    title_matches: '(recipe'\n",
+        "not a valid regular expression: missing ), unterminated subpattern at position 0",
+    ),
+    "a channel the library does not have": (
+        "categories:\n  - name: Cooking\n    channels: [Nobody]\n",
+        "no video of channel 'Nobody' in the library",
+    ),
+    "privacy YouTube does not have": (
+        "categories:\n  - name: Cooking\n    privacy: secret\n    videos: [rcp000000000]\n",
+        "expected one of private, unlisted, public (got 'secret')",
+    ),
 }
 
 
@@ -136,9 +160,17 @@ async def test_bad_categories_file_is_refused_and_nothing_written(shelf: Shelf, 
     text, says = CATEGORY_FILES[case]
     path = shelf.cwd / f"{case.replace(' ', '-')}.yaml"
     path.write_text(text)
-    ran = await shelf.refused("categories", "apply", str(path), problems=1)
-    assert says in ran.err_lines[0], ran.err
-    assert ran.err_lines[0].startswith(f"{path}:"), ran.err  # where: FILE:LINE
+    # An id outside the library is asked of YouTube first, which says what that cost.
+    charged = case == "unknown video id"
+    ran = await shelf.refused(
+        "categories", "apply", str(path), problems=2 if charged else 1, charged=charged
+    )
+    if charged:
+        assert ran.err_lines[0] == (
+            "Looked up 1 video outside the library on YouTube (0 found): 1 quota unit."
+        )
+    assert says in ran.err_lines[-2], ran.err
+    assert ran.err_lines[-2].startswith(f"{path}:"), ran.err  # where: FILE:LINE
 
 
 async def test_missing_categories_file_is_refused(shelf: Shelf) -> None:

@@ -119,7 +119,11 @@ async def test_old_rows_are_rewritten_in_the_seed_shapes(db_pool: asyncpg.Pool) 
     shown = JobRow(row).to_json()
     assert shown["stageResults"] == row["stage_results"]
     # (With our own keys of later previews beside the seed's, empty for this old one.)
-    assert shown["previewData"] == {**row["preview_data"], "videosInNoPlaylist": []}
+    assert shown["previewData"] == {
+        **row["preview_data"],
+        "videosInNoPlaylist": [],
+        "sharedVideos": [],
+    }
 
 
 async def test_rows_in_the_seed_shapes_are_left_as_they_are(db_pool: asyncpg.Pool) -> None:

@@ -32,18 +32,34 @@ class LibraryRows:
         *,
         unavailable: dict[str, UnavailableReason] | None = None,
         gone: bool = False,
+        titles: dict[str, str] | None = None,
+        channels: dict[str, tuple[str, str]] | None = None,
+        listed_at: int | None = None,
+        description: str = "",
+        privacy: str = "private",
     ) -> int:
-        unavailable = unavailable or {}
+        """`channels`: video -> (channel title, channel id), else ("chan", None); `listed_at`:
+        where YouTube lists the playlist (library order)."""
+        unavailable, titles, channels = unavailable or {}, titles or {}, channels or {}
         async with self.pool.acquire() as conn, conn.transaction():
             ids = await upsert_videos(
                 conn,
                 [
-                    VideoRecord(v, f"title {v}", "chan", "public", unavailable.get(v))
+                    VideoRecord(
+                        v,
+                        titles.get(v, f"title {v}"),
+                        channels.get(v, ("chan", ""))[0],
+                        "public",
+                        unavailable.get(v),
+                        channels.get(v, ("chan", ""))[1] or None,
+                    )
                     for v in videos
                 ],
             )
-            remote = RemotePlaylist(youtube_id, title, "", "private", len(videos))
-            playlist_id, _ = await upsert_playlist(conn, remote, read_at=datetime.now(UTC))
+            remote = RemotePlaylist(youtube_id, title, description, privacy, len(videos))
+            playlist_id, _ = await upsert_playlist(
+                conn, remote, read_at=datetime.now(UTC), list_position=listed_at
+            )
             entries = [PlaylistEntry(ids[v], f"{youtube_id}-{i}") for i, v in enumerate(videos)]
             await replace_playlist_videos(conn, playlist_id, entries)
             if gone:

@@ -80,7 +80,8 @@ keep_playlists: [Recipes, Gone]
         f"{path}:8: categories[2].from_playlists[1]: unknown playlist 'Nope'"
         " (no imported playlist has this title or id)",
         f"{path}:9: categories[3].name: duplicate category name 'Dup' (also categories[2])",
-        f"{path}:9: categories[3]: no videos (give videos or from_playlists that have some)",
+        f"{path}:9: categories[3]: no videos"
+        " (give videos, from_playlists, channels or title_matches that select some)",
         f"{path}:11: categories[4].name: a category needs a name (it becomes the playlist title)",
         f"{path}:14: categories[5].videos: expected a list",
         f"{path}:15: keep_playlists[1]: unknown playlist 'Gone'"

@@ -88,6 +88,9 @@ class SyncWorld:
     pool: asyncpg.Pool
     client: Client
     youtube: YouTubeClient
+    # Videos a viewer cannot watch (deleted, others' private): a playlist that holds one shows
+    # "Deleted video" / "Private video". The sync never adds one, and leaves one where it is.
+    hidden: frozenset[str] = frozenset()
 
     @property
     def admin(self) -> EmulatorAdmin:
@@ -143,12 +146,15 @@ class SyncWorld:
         }
 
     def playlists_by_title(self) -> dict[str, list[str]]:
-        """YouTube's (the emulator's) playlists now: title -> video ids in order."""
+        """YouTube's (the emulator's) playlists now: title -> the videos a viewer sees in it,
+        in order (hidden ones left out)."""
         found: dict[str, list[str]] = {}
         for playlist in self.admin.state()["playlists"]:
             assert playlist["title"] not in found, f"two playlists titled {playlist['title']!r}"
             items = sorted(playlist["items"], key=lambda item: item["position"])
-            found[playlist["title"]] = [item["videoId"] for item in items]
+            found[playlist["title"]] = [
+                item["videoId"] for item in items if item["videoId"] not in self.hidden
+            ]
         return found
 
     def emulator_units(self) -> int:
@@ -217,7 +223,14 @@ async def sync_world(
         pool = await create_pool(database_url, max_size=20)
         try:
             youtube = await youtube_client_from_settings(settings, pool)
-            yield SyncWorld(emulator, settings, pool, client, youtube)
+            channel = seed.get("channel", {}).get("id")
+            hidden = frozenset(
+                video["id"]
+                for video in seed.get("videos", [])
+                if video.get("status") == "deleted"
+                or (video.get("status") == "private" and video.get("channelId") != channel)
+            )
+            yield SyncWorld(emulator, settings, pool, client, youtube, hidden)
         finally:
             await pool.close()
 
