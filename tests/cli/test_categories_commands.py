@@ -9,7 +9,9 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.demo.sample_library import sample_library
 from tests.cli.conftest import cli_world_on, starter, user_environment
+from tests.sync.world import writes_made
 
 TASTY = {"channelTitle": "Tasty Lab", "channelId": "UCtastylab000000000000000"}
 FRET = {"channelTitle": "Fret Academy", "channelId": "UCfretacademy0000000000000"}
@@ -195,3 +197,30 @@ async def test_a_file_with_every_rule_syncs_to_exactly_the_videos_it_selects(
         assert playlists["Cooking"] == COOKING
         assert playlists["Guitar"] == GUITAR
         assert set(playlists) == {"Cooking", "Guitar", "Watch later"}
+
+
+async def test_the_demo_library_described_by_init_costs_nothing_to_sync(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    """init -> apply -> preview: 0 units (strategy reuse), and a sync of it writes nothing."""
+    async with cli_world_on(
+        dev_server_env.client, database_url, tmp_path, seed=sample_library()
+    ) as cli:
+        assert (await cli.run("import")).code == 0
+        path = cli.cwd / "library.yaml"
+        assert (await cli.run("categories", "init", "--output", str(path))).code == 0
+        assert (await cli.run("categories", "apply", str(path))).code == 0
+        preview = json.loads((await cli.run("preview", "--json")).out)
+        assert (preview["totalQuotaCost"], preview["estimatedDays"]) == (0, 0)
+        recreate = json.loads((await cli.run("preview", "--strategy", "recreate", "--json")).out)
+        assert recreate["totalQuotaCost"] > 0
+        assert preview["alternatives"]["recreate"]["totalQuotaCost"] == recreate["totalQuotaCost"]
+
+        before = cli.world.admin.state()["playlists"]
+        async with cli.world.worker():
+            started = await cli.run("sync", "--follow")
+        assert started.code == 0, started.err
+        assert "Nothing to do: YouTube already matches your categories (0 writes)." in started.out
+        job = await cli.world.pool.fetchval("SELECT max(id) FROM sync_jobs")
+        assert await writes_made(cli.world.pool, job) == 0
+        assert cli.world.admin.state()["playlists"] == before
