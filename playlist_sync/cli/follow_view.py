@@ -161,8 +161,13 @@ def _planned(record: SyncJobRecord) -> dict[SyncStage, int]:
     preview = record.preview_data
     if preview is None:
         return {}
+    s = preview.stages
     return {
-        SyncStage.CREATE_PLAYLISTS: preview.stages.create_playlists.count,
-        SyncStage.ADD_VIDEOS: preview.stages.add_videos.count + len(preview.unavailable_videos),
-        SyncStage.DELETE_PLAYLISTS: preview.stages.delete_playlists.count,
+        # Made or adopted: both are the stage's work (an adoption may need no write).
+        SyncStage.CREATE_PLAYLISTS: s.create_playlists.count + s.adopt_playlists.count,
+        SyncStage.ADD_VIDEOS: s.add_videos.count
+        + s.move_videos.count
+        + s.remove_videos.count
+        + len(preview.unavailable_videos),
+        SyncStage.DELETE_PLAYLISTS: s.delete_playlists.count,
     }

@@ -27,11 +27,15 @@ def workflow_id_for(job_id: int) -> str:
     return f"playlist-sync-{job_id}"
 
 
-def memo_for(preview: SyncPreview) -> dict[str, int]:
+def memo_for(preview: SyncPreview) -> dict[str, int | str]:
     """The preview's totals, shown on the workflow's page in the Web UI."""
     return {
+        "strategy": preview.strategy,
         "playlistsToCreate": preview.stages.create_playlists.count,
+        "playlistsToAdopt": preview.stages.adopt_playlists.count,
         "videosToAdd": preview.stages.add_videos.count,
+        "videosToMove": preview.stages.move_videos.count,
+        "videosToRemove": preview.stages.remove_videos.count,
         "playlistsToDelete": preview.stages.delete_playlists.count,
         "totalQuotaCost": preview.total_quota_cost,
         "estimatedDays": preview.estimated_days,

@@ -228,6 +228,10 @@ async def _add_batch(
         item_id: str | None
         try:
             item_id = await _write(youtube, pool, playlist_id, op, order, rank)
+        except PositionsRefused as refusal:
+            # YouTube sorts this playlist itself: no move can happen, none is a failure.
+            outcome.new_errors += await _skip_moves(pool, lease, str(refusal))
+            continue
         except QuotaExceeded as error:
             # Refused before it was sent, or refused by YouTube: either way nothing was written.
             await _forget_attempt(pool, lease, op.id)
@@ -309,7 +313,10 @@ async def _write(
                 if error.reason != "manualSortRequired":
                     raise
                 await _refuses_positions(pool, playlist_id)
-                raise
+                raise PositionsRefused(
+                    "YouTube sorts this playlist itself (not by hand): its order is left as is;"
+                    " the next sync does not adopt it for an order that needs moves"
+                ) from None
         order[:] = [*rest[:position], item, *rest[position:]]
         return item.id
     # An addition (or a move whose item is gone: the video goes back in).
@@ -328,6 +335,36 @@ async def _write(
         position = len(order)
     order.insert(position, Item(item_id, video))
     return item_id
+
+
+class PositionsRefused(Exception):
+    """The playlist answered a move with manualSortRequired."""
+
+
+async def _skip_moves(pool: asyncpg.Pool, lease: PlaylistLease, reason: str) -> list[SyncError]:
+    """Every move of the playlist still to do, skipped with the reason (reported once)."""
+    async with fenced(pool, lease) as conn:
+        skipped = await conn.fetchval(
+            """WITH skipped AS (
+                   UPDATE sync_video_operations
+                   SET status = 'skipped', error_message = $3, completed_at = now(),
+                       insert_started_at = NULL
+                   WHERE sync_job_id = $1 AND category_id = $2 AND operation = 'move'
+                     AND status = 'pending' RETURNING 1)
+               SELECT count(*) FROM skipped""",
+            lease.job_id,
+            lease.category_id,
+            reason,
+        )
+        error = SyncError(
+            stage=SyncStage.ADD_VIDEOS,
+            entity_type="category",
+            entity_id=str(lease.category_id),
+            message=f"{skipped} moves skipped: {reason}",
+            timestamp=datetime.now(UTC),
+        )
+        await append_errors(conn, lease.job_id, [error])
+    return [error]
 
 
 def _item_of(order: list[Item], op: SyncVideoOperationRecord) -> Item | None:

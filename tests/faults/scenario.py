@@ -12,6 +12,7 @@ from typing import Any
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
+from playlist_sync.reconcile.assignment import Strategy
 from tests.sync.conftest import CATEGORIES
 from tests.sync.world import SyncWorld, library, sync_world, videos
 
@@ -33,9 +34,14 @@ async def categorised_world(
     seed: dict[str, Any],
     *,
     categories: str = CATEGORIES,
+    strategy: Strategy = Strategy.RECREATE,
     **options: Any,
 ) -> AsyncIterator[SyncWorld]:
-    """A sync_world whose library is imported and whose categories are applied."""
+    """A sync_world whose library is imported and whose categories are applied.
+
+    The fault suite syncs with `recreate` unless a test asks for `reuse` too (the `strategy`
+    fixture): most scenarios need the many writes of the seed's plan to hit their fault (a
+    video's insert, a new playlist over the limit); the realism scenarios run with both."""
     async with sync_world(
         seed=seed,
         client=client,
@@ -43,6 +49,7 @@ async def categorised_world(
         data_dir=tmp_path / "data",
         **options,
     ) as world:
+        world.strategy = strategy
         try:
             await world.import_library()
             await world.apply(categories, tmp_path)

@@ -10,6 +10,7 @@ import pytest
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.sync.payloads import SyncProgress
 from tests.faults.checks import assert_youtube_matches
 from tests.faults.item_inserts import item_inserts
@@ -55,15 +56,25 @@ async def test_a_second_attempt_while_the_first_still_writes_adds_nothing_twice(
 async def test_each_playlist_is_read_back_and_repaired_at_the_end(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
-    """Copies and a gap that no operation knows of (a stale write, a lost one) are found by
-    the verification and repaired: duplicates removed with playlistItems.delete, the missing
-    video inserted at its place."""
+    """Copies and a gap that no operation knows of (made on YouTube after the backup the plan
+    started from) are found by the verification and repaired: duplicates removed with
+    playlistItems.delete, the missing video inserted at its place."""
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES
-    ) as world:
+        dev_server_env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES,
+        strategy=Strategy.REUSE,
+    ) as world:  # fmt: skip
         async with world.worker():
             _, handle = await world.start()
             assert (await finished(handle, 50)).stage == "completed"
+            # A second sync, held once its plan is made (slow answers keep it in
+            # create_playlists until the pause arrives); then YouTube changes under it.
+            world.admin.set_faults(latency_ms=300)
+            job_id, handle = await world.start()
+            await world.wait_for(job_id, "stage = 'create_playlists'")
+            await handle.signal("pause")
+            await world.wait_for(job_id, "pause_reason = 'user_paused'")
+            await writes_landed(handle)
+            world.admin.set_faults(latency_ms=0)
             cooking = await world.pool.fetchval(
                 "SELECT youtube_playlist_id FROM categories WHERE name = 'Cooking'"
             )
@@ -73,8 +84,7 @@ async def test_each_playlist_is_read_back_and_repaired_at_the_end(
             gone = next(item for item in items if item.video_id == R[2])
             await world.youtube.delete_playlist_item(gone.id)  # a gap
             assert world.playlists_by_title()["Cooking"] != SMALL_EXPECTED["Cooking"]
-
-            job_id, handle = await world.start()
+            await handle.signal("resume")
             result: SyncProgress = await finished(handle, 50)
         assert result.stage == "completed"
         assert_youtube_matches(world, SMALL_EXPECTED)

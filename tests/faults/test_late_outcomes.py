@@ -27,6 +27,7 @@ from playlist_sync.sync.payloads import (
     SyncInput,
     SyncProgress,
 )
+from playlist_sync.sync.sync_plan import SyncPlan
 from workflows.sync_workflow import PlaylistSyncWorkflow
 
 _runs = itertools.count()
@@ -47,6 +48,10 @@ class LateFirstBatch:
     @activity.defn(name="back_up_playlists")
     async def back_up(self, request: StageRequest) -> BackupOutcome:
         return BackupOutcome(snapshot_id=1, playlist_count=2, video_count=81)
+
+    @activity.defn(name="plan_sync")
+    async def plan_sync(self, request: StageRequest) -> SyncPlan:
+        return SyncPlan(creates=2, adoptions=0, updates=0)
 
     @activity.defn(name="create_category_playlists")
     async def create(self, request: StageRequest) -> StepOutcome:
@@ -82,7 +87,7 @@ async def test_a_batch_answer_delivered_late_does_not_roll_the_report_back(
         task_queue=queue,
         workflows=[PlaylistSyncWorkflow],
         activities=[
-            played.mirror, played.back_up, played.create, played.plan, played.add,
+            played.mirror, played.back_up, played.plan_sync, played.create, played.plan, played.add,
             played.delete, played.quota_remaining,
         ],
     ):  # fmt: skip

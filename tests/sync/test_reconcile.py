@@ -10,7 +10,13 @@ from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.models import SyncPreview
 from tests.sync.conftest import CATEGORIES, EXPECTED, GUITAR, KEEP, RECIPES, in_category_order
-from tests.sync.world import SyncWorld, categorised_world, writes_made
+from tests.sync.world import (
+    SyncWorld,
+    categorised_world,
+    library,
+    record_history,
+    writes_made,
+)
 
 EDITED = """
 categories:
@@ -24,10 +30,12 @@ keep_playlists: [Keep me]
 """
 
 
-async def _sync(world: SyncWorld) -> tuple[SyncPreview, int]:
+async def _sync(world: SyncWorld, history: str | None = None) -> tuple[SyncPreview, int]:
     """A sync to its end: the preview it started with, and the writes it made."""
     job_id, handle = await world.start()
     result = await handle.result()
+    if history is not None:
+        await record_history(handle, history)
     assert result.stage == "completed"
     job = await world.job(job_id)
     return SyncPreview.model_validate(job["preview_data"]), await writes_made(world.pool, job_id)
@@ -48,7 +56,7 @@ async def test_a_second_sync_after_edits_makes_only_the_difference(
 
             # Renamed (Guitar & Bass), dropped (Short list), reordered and trimmed (Cooking).
             await world.apply(EDITED, tmp_path)
-            second, written = await _sync(world)
+            second, written = await _sync(world, history="reconcile_resync")
             assert world.playlists_by_title() == {
                 "Cooking": in_category_order(["din000000001", "din000000003"], RECIPES),
                 "Strings": in_category_order(GUITAR),
@@ -67,3 +75,31 @@ async def test_a_second_sync_after_edits_makes_only_the_difference(
             third, written = await _sync(world)
             assert (third.total_quota_cost, written) == (0, 0)
             assert world.playlists_by_title()["Strings"] == in_category_order(GUITAR)
+
+
+async def test_a_playlist_youtube_sorts_itself_is_left_in_its_order_then_replaced(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    """YouTube answers a move in a playlist not sorted by hand with manualSortRequired: the
+    moves are skipped (not failures that pause the sync), and the next sync, knowing it,
+    makes the category a new playlist instead of adopting it."""
+    seed = library({"Sorted by YouTube": ["a0000000000", "b0000000000", "c0000000000"]})
+    seed["playlists"][0]["manualSort"] = False
+    wanted = ["c0000000000", "a0000000000", "b0000000000"]
+    categories = f"categories:\n  - name: Mine\n    videos: [{', '.join(wanted)}]\n"
+    async with categorised_world(
+        dev_server_env.client, database_url, tmp_path, seed=seed, categories=categories
+    ) as world:
+        async with world.worker():
+            first, written = await _sync(world)
+            assert (first.stages.adopt_playlists.count, first.stages.move_videos.count) == (1, 1)
+            job = await world.job(await world.pool.fetchval("SELECT max(id) FROM sync_jobs"))
+            assert any("moves skipped" in e["message"] for e in job["errors"])
+            assert job["stage_results"]["add_videos"]["skipped"] == 1
+            assert world.playlists_by_title() == {"Mine": sorted(wanted)}
+
+            second, written = await _sync(world)
+            assert second.stages.adopt_playlists.count == 0
+            assert second.stages.create_playlists.count == 1
+            assert 50 * written == second.total_quota_cost
+            assert world.playlists_by_title() == {"Mine": wanted}

@@ -26,6 +26,7 @@ def test_histories_were_recorded() -> None:
         "cancel",
         "resume_during_auth_mirror",
         "resume_during_quota_check",
+        "reconcile_resync",
     } <= names
 
 

@@ -91,6 +91,8 @@ class SyncWorld:
     # Videos a viewer cannot watch (deleted, others' private): a playlist that holds one shows
     # "Deleted video" / "Private video". The sync never adds one, and leaves one where it is.
     hidden: frozenset[str] = frozenset()
+    # What `start` syncs with unless told: reuse, the default a user gets.
+    strategy: Strategy = Strategy.REUSE
 
     @property
     def admin(self) -> EmulatorAdmin:
@@ -109,11 +111,15 @@ class SyncWorld:
         await apply_categories(self.pool, path)
 
     async def start(
-        self, strategy: Strategy = Strategy.REUSE, **options: float
+        self, strategy: Strategy | None = None, **options: float
     ) -> tuple[int, WorkflowHandle]:
         options.setdefault("lag_allowance_seconds", TEST_LAG_ALLOWANCE_SECONDS)
         return await start_sync(
-            self.client, self.pool, self.settings, options=SyncOptions(**options), strategy=strategy
+            self.client,
+            self.pool,
+            self.settings,
+            options=SyncOptions(**options),
+            strategy=strategy or self.strategy,
         )
 
     @asynccontextmanager
