@@ -40,9 +40,19 @@ async def check_playlists(
            WHERE v.unavailable_reason IS NULL
            GROUP BY c.id, c.name, c.position ORDER BY c.position"""
     )
+    # An item of a deleted or private video that a playlist already held stays (the sync
+    # spends no write on what nobody can watch): the check is of what a viewer sees.
+    hidden = {
+        row[0]
+        for row in await pool.fetch(
+            "SELECT youtube_video_id FROM videos WHERE unavailable_reason IS NOT NULL"
+        )
+    }
     playlists = {
         playlist["title"]: [
-            item["videoId"] for item in sorted(playlist["items"], key=lambda i: i["position"])
+            item["videoId"]
+            for item in sorted(playlist["items"], key=lambda i: i["position"])
+            if item["videoId"] not in hidden
         ]
         for playlist in emulator_state["playlists"]
     }

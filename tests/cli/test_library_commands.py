@@ -113,7 +113,13 @@ async def test_categories_apply_and_import_are_refused_while_a_sync_is_active(
 
 async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
     await cli_world.ready_to_sync()
-    table = await cli_world.run("preview")
+    # The default, reuse: old playlists adopted, and what recreate would cost beside.
+    reuse = await cli_world.run("preview")
+    assert reuse.code == 0, reuse.err
+    for expected in ("(strategy reuse)", "Adopt old playlists", "With --strategy recreate: 1,650"):
+        assert expected in reuse.out, f"{expected!r} not in:\n{reuse.out}"
+
+    table = await cli_world.run("preview", "--strategy", "recreate")
     assert table.code == 0, table.err
     text = table.out
     for expected in (
@@ -132,7 +138,7 @@ async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
     # The import's reads (1 unit a page) come out of this window.
     assert re.search(r"Quota left in this window: 9,9\d\d of 10,000 units", text)
 
-    as_json = await cli_world.run("preview", "--json")
+    as_json = await cli_world.run("preview", "--strategy", "recreate", "--json")
     preview = json.loads(as_json.out)
     assert set(preview) == {
         "stages",
@@ -143,6 +149,8 @@ async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
         "quotaRemainingToday",
         "videosInNoPlaylist",
         "sharedVideos",
+        "strategy",
+        "alternatives",
     }
     stages = preview["stages"]
     assert stages["createPlaylists"]["count"] == 2

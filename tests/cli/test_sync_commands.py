@@ -50,7 +50,8 @@ async def test_sync_follow_shows_the_quota_pauses_and_ends_with_the_sync(
     cli = quota_starved
     await cli.ready_to_sync()
     async with cli.world.worker():
-        ran = await cli.run("sync", "--follow", within=90)
+        # recreate: enough writes (~33) to pause twice; reuse needs 12 here.
+        ran = await cli.run("sync", "--strategy", "recreate", "--follow", within=90)
     assert ran.code == 0, ran.err
     lines = ran.out.splitlines()
     n = int(lines[0].split()[2])

@@ -119,10 +119,19 @@ async def test_old_rows_are_rewritten_in_the_seed_shapes(db_pool: asyncpg.Pool) 
     shown = JobRow(row).to_json()
     assert shown["stageResults"] == row["stage_results"]
     # (With our own keys of later previews beside the seed's, empty for this old one.)
+    none = {"count": 0, "quotaCost": 0}
     assert shown["previewData"] == {
         **row["preview_data"],
+        "stages": {
+            **row["preview_data"]["stages"],
+            "adoptPlaylists": {**none, "items": []},
+            "moveVideos": {**none, "byCategory": []},
+            "removeVideos": {**none, "byCategory": []},
+        },
         "videosInNoPlaylist": [],
         "sharedVideos": [],
+        "strategy": "recreate",
+        "alternatives": {},
     }
 
 
