@@ -87,19 +87,20 @@ def rename_and_merge_shape(quick: bool) -> ShapedLibrary:
     return ShapedLibrary(seed, yaml.safe_dump({"categories": categories}))
 
 
-def edited(categories_yaml: str) -> str:
-    """The demo's categories after a user's edits: one renamed, one dropped, one reordered and
-    trimmed."""
-    data = yaml.safe_load(categories_yaml)
-    kept = data["categories"]
-    kept[0]["name"] += " (renamed)"
-    dropped = kept.pop()
-    kept[1].setdefault("exclude", [])
-    data["categories"] = kept
-    data.setdefault("keep_playlists", [])
-    del dropped
-    second = kept[1]
-    second["from_playlists"] = list(reversed(second.get("from_playlists", [])))
+def edited(shape: ShapedLibrary) -> str:
+    """The demo's categories after a user's edits: the first renamed, the last dropped, the
+    second reordered (five of its videos first), the third trimmed of five videos."""
+    data = yaml.safe_load(shape.yaml_text)
+    categories = data["categories"][:-1]
+    categories[0]["name"] += " (renamed)"
+
+    def items_of(category: dict[str, Any]) -> list[str]:
+        source = category["from_playlists"][0]
+        return next(p["items"] for p in shape.library["playlists"] if p["title"] == source)
+
+    categories[1]["videos"] = items_of(categories[1])[-5:]
+    categories[2]["exclude"] = items_of(categories[2])[:5]
+    data["categories"] = categories
     return yaml.safe_dump(data, sort_keys=False)
 
 
@@ -107,7 +108,7 @@ async def run(stack: BenchStack, quick: bool) -> list[Row]:
     rows: list[Row] = []
     demo = demo_shape()
     for name, shape, again in (
-        ("the demo's library", demo, edited(demo.yaml_text)),
+        ("the demo's library", demo, edited(demo)),
         ("a rename-and-merge library", rename_and_merge_shape(quick), None),
     ):
         async with bench_world(stack, shape, paced=False) as world:
@@ -123,10 +124,11 @@ async def run(stack: BenchStack, quick: bool) -> list[Row]:
 
 
 async def _synced(world: BenchWorld, name: str) -> Row:
-    reuse, recreate = (await _preview(world.pool, s) for s in Strategy)
-    reuse_preview, recreate_preview = await reuse, await recreate
+    reuse_preview = await _preview(world.pool, Strategy.REUSE)
+    recreate_preview = await _preview(world.pool, Strategy.RECREATE)
     began = time.perf_counter()
-    sync = await world.sync(strategy=Strategy.REUSE)
+    async with world.worker():
+        sync = await world.sync(within=300, strategy=Strategy.REUSE)
     writes = await world.pool.fetchval(
         "SELECT count(*) FROM quota_events WHERE sync_job_id = $1 AND units = 50", sync.job_id
     )
@@ -179,12 +181,23 @@ async def _mismatches(world: BenchWorld) -> int:
     kept = {
         r[0] for r in await world.pool.fetch("SELECT youtube_playlist_id FROM playlists WHERE kept")
     }
-    found = Counter()
+    # An unavailable video's item that a playlist held stays: the check is of what a viewer sees.
+    hidden = {
+        r[0]
+        for r in await world.pool.fetch(
+            "SELECT youtube_video_id FROM videos WHERE unavailable_reason IS NOT NULL"
+        )
+    }
+    found: Counter[str] = Counter()
     wrong = 0
     for playlist in world.state()["playlists"]:
         if playlist["id"] in kept:
             continue
-        items = [i["videoId"] for i in sorted(playlist["items"], key=lambda i: i["position"])]
+        items = [
+            i["videoId"]
+            for i in sorted(playlist["items"], key=lambda i: i["position"])
+            if i["videoId"] not in hidden
+        ]
         if wanted.get(playlist["title"]) != items:
             wrong += 1
         found[playlist["title"]] += 1
