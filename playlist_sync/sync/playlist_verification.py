@@ -31,6 +31,7 @@ from playlist_sync.sync.playlist_leases import (
     mark_verified,
     note_write,
 )
+from playlist_sync.sync.playlist_writes import insert_in_place, note_refuses_positions
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import InvalidInput, PlaylistFull, YouTubeError
 from playlist_sync.youtube.resources import RemotePlaylistItem
@@ -181,31 +182,15 @@ async def _apply(
                 except InvalidInput as error:
                     if error.reason != "manualSortRequired":
                         raise
-                    await pool.execute(
-                        """UPDATE playlists SET refuses_positions = true
-                           WHERE youtube_playlist_id = $1""",
-                        playlist_id,
-                    )
+                    await note_refuses_positions(pool, playlist_id)
                     expected.sortable = False
                     notes.append("YouTube sorts this playlist itself: its order is left as is")
                     return notes
                 order = [*rest[:position], item, *rest[position:]]
                 notes.append(f"moved {video} into place (position {position})")
                 continue
-            position = position_after_predecessor(order, video, rank)
-            at_end = position == len(order)
-            try:
-                item_id = await youtube.add_video_to_playlist(
-                    playlist_id, video, None if at_end else position
-                )
-            except InvalidInput as error:
-                if error.reason != "manualSortRequired":
-                    raise
-                # Not sorted by hand: YouTube only appends to it.
-                item_id = await youtube.add_video_to_playlist(playlist_id, video)
-                position = len(order)
-            order.insert(position, Item(item_id, video))
-            notes.append(f"inserted missing {video} at position {position}")
+            item = await insert_in_place(youtube, pool, playlist_id, video, order, rank)
+            notes.append(f"inserted missing {video} at position {order.index(item)}")
         except PlaylistFull:
             missing = edit.insert[edit.insert.index(video) :] if video in edit.insert else []
             expected.absent_ok.update(missing)

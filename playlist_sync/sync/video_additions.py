@@ -42,6 +42,7 @@ from playlist_sync.sync.playlist_leases import (
     take_lease,
 )
 from playlist_sync.sync.playlist_verification import verify_playlist
+from playlist_sync.sync.playlist_writes import insert_in_place, note_refuses_positions
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import (
     InvalidInput,
@@ -312,7 +313,7 @@ async def _write(
             except InvalidInput as error:
                 if error.reason != "manualSortRequired":
                     raise
-                await _refuses_positions(pool, playlist_id)
+                await note_refuses_positions(pool, playlist_id)
                 raise PositionsRefused(
                     "YouTube sorts this playlist itself (not by hand): its order is left as is;"
                     " the next sync does not adopt it for an order that needs moves"
@@ -320,21 +321,7 @@ async def _write(
         order[:] = [*rest[:position], item, *rest[position:]]
         return item.id
     # An addition (or a move whose item is gone: the video goes back in).
-    position = position_after_predecessor(order, video, rank)
-    at_end = position == len(order)
-    try:
-        item_id = await youtube.add_video_to_playlist(
-            playlist_id, video, None if at_end else position
-        )
-    except InvalidInput as error:
-        if error.reason != "manualSortRequired":
-            raise
-        # Not sorted by hand: YouTube only appends to it (verification reports the order).
-        await _refuses_positions(pool, playlist_id)
-        item_id = await youtube.add_video_to_playlist(playlist_id, video)
-        position = len(order)
-    order.insert(position, Item(item_id, video))
-    return item_id
+    return (await insert_in_place(youtube, pool, playlist_id, video, order, rank)).id
 
 
 class PositionsRefused(Exception):
@@ -381,14 +368,6 @@ def _known(item: Item) -> str:
     if item.id is None:
         raise InvalidInput(f"the item of {item.video_id} has no id yet", status=400)
     return item.id
-
-
-async def _refuses_positions(pool: asyncpg.Pool, playlist_id: str) -> None:
-    """Remembered, so that no later plan adopts it for a category whose order needs them."""
-    await pool.execute(
-        "UPDATE playlists SET refuses_positions = true WHERE youtube_playlist_id = $1",
-        playlist_id,
-    )
 
 
 async def _ranks(pool: asyncpg.Pool, category_id: int) -> dict[str, int]:
