@@ -95,10 +95,13 @@ def results_lines(results: StageResults) -> list[str]:
         )
     if results.create_playlists is not None:
         c = results.create_playlists
-        lines.append(f"playlists created: {c.succeeded:,}, failed: {c.failed:,}")
+        lines.append(f"playlists created or adopted: {c.succeeded:,}, failed: {c.failed:,}")
     if results.add_videos is not None:
         a = results.add_videos
-        lines.append(f"videos added: {a.succeeded:,}, skipped: {a.skipped:,}, failed: {a.failed:,}")
+        lines.append(
+            f"videos added, moved or removed: {a.succeeded:,}, skipped: {a.skipped:,},"
+            f" failed: {a.failed:,}"
+        )
     if results.delete_playlists is not None:
         d = results.delete_playlists
         lines.append(f"old playlists deleted: {d.succeeded:,}, failed: {d.failed:,}")
