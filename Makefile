@@ -31,8 +31,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Two processes, each with its own Postgres, Temporal servers and emulators: most tests wait on
+# timers and YouTube's (emulated) answers, not on the CPU. A file's tests stay in one process.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 demo: setup
 	$(BIN)/python starter.py demo

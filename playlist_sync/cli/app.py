@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from playlist_sync.cli import (
     auth_command,
@@ -57,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        return asyncio.run(args.handler(args, settings)) or 0
+        with _ctrl_c_answered():
+            return asyncio.run(args.handler(args, settings)) or 0
     except ConfigError as error:
         return _fail(str(error), 2)
     except CliError as error:
@@ -66,6 +70,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error), 1)
     except KeyboardInterrupt:
         return 130
+
+
+@contextmanager
+def _ctrl_c_answered() -> Iterator[None]:
+    """Ctrl-C (SIGINT) stops the command, also when the process started with SIGINT ignored.
+
+    A shell without job control (a script) starts `cmd &` with SIGINT ignored, and whatever
+    that command starts inherits it: a test suite started so passes it to every `starter.py`
+    it runs. Python then leaves SIGINT ignored and asyncio.run installs no handler of its own
+    (it only replaces Python's default one), so `status --follow` went on until the sync
+    ended, whatever Ctrl-C or `kill -INT` sent. With the default handler back, asyncio.run
+    cancels the command, which cleans up and exits 130 (the sync runs on in Temporal).
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+    ):
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _fail(message: str, code: int) -> int:

@@ -91,10 +91,17 @@ async def starter(env: dict[str, str], *args: str, cwd: Path, within: float = 60
     return Ran(process.returncode, out.decode(), err.decode())
 
 
-async def start_starter(env: dict[str, str], *args: str, cwd: Path) -> asyncio.subprocess.Process:
+async def start_starter(
+    env: dict[str, str], *args: str, cwd: Path, sigint_ignored: bool = False
+) -> asyncio.subprocess.Process:
+    """`python starter.py ARGS`, its output piped. `sigint_ignored`: started as a shell without
+    job control starts `cmd &` (SIGINT ignored), whatever this process's own SIGINT is."""
+    command = [sys.executable, str(ROOT / "starter.py"), *args]
+    if sigint_ignored:
+        command = ["/bin/sh", "-c", "trap '' INT; exec \"$@\"", "sh", *command]
     # cwd: a folder without `.env`, so nothing but `env` configures the command.
     return await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "starter.py"), *args,
+        *command,
         env=env, cwd=cwd, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

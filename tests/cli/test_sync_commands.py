@@ -128,7 +128,11 @@ async def test_pause_resume_cancel_say_what_happened(
             ]
             assert f"paused by you; `starter.py resume {n}` goes on" in status.out
 
-            await _interrupted_follow_leaves_the_sync_running(cli, n)
+            # Started as this process starts it, then with SIGINT ignored: what a shell
+            # without job control does to `cmd &` (a script's `make test &` passes it on
+            # to every `starter.py` the tests run).
+            await _interrupted_follow_leaves_the_sync_running(cli, n, sigint_ignored=False)
+            await _interrupted_follow_leaves_the_sync_running(cli, n, sigint_ignored=True)
 
             resumed = await cli.run("resume")
             assert resumed.code == 0 and resumed.out.strip() == f"resumed sync {n}", resumed
@@ -155,8 +159,12 @@ async def test_pause_resume_cancel_say_what_happened(
         assert follow.err.startswith(f"error: sync {n} was cancelled: cancelled by the user")
 
 
-async def _interrupted_follow_leaves_the_sync_running(cli: CliWorld, n: int) -> None:
-    process = await start_starter(cli.env, "status", "--follow", cwd=cli.cwd)
+async def _interrupted_follow_leaves_the_sync_running(
+    cli: CliWorld, n: int, *, sigint_ignored: bool
+) -> None:
+    process = await start_starter(
+        cli.env, "status", "--follow", cwd=cli.cwd, sigint_ignored=sigint_ignored
+    )
     assert process.stdout is not None
     first = await asyncio.wait_for(process.stdout.readline(), 30)
     assert first.startswith(f"sync {n}: Paused in".encode()), first
