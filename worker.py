@@ -11,52 +11,13 @@ import os
 import sys
 from datetime import UTC, datetime
 
-import asyncpg
-from temporalio.client import Client
-from temporalio.worker import Worker
-
-from activities.restore_activities import RestoreActivities
-from activities.sync_activities import SyncActivities
 from playlist_sync.config import ConfigError, Settings, load_settings
-from playlist_sync.db.connection import DatabaseUnavailable, open_pool
-from playlist_sync.sync.youtube_port import SyncYouTube
+from playlist_sync.db.connection import DatabaseUnavailable
+from playlist_sync.stack.app_database import open_pool
 from playlist_sync.temporal_client import TemporalUnavailable, connect
-from playlist_sync.youtube.client import youtube_client_from_settings
-from playlist_sync.youtube.rate_limiter import RateLimiter
-from workflows.restore_workflow import PlaylistRestoreWorkflow
-from workflows.sync_workflow import PlaylistSyncWorkflow
+from playlist_sync.workers import build_worker
 
 log = logging.getLogger("playlist_sync.worker")
-
-WORKFLOWS = [PlaylistSyncWorkflow, PlaylistRestoreWorkflow]
-
-
-async def build_worker(
-    client: Client,
-    pool: asyncpg.Pool,
-    settings: Settings,
-    *,
-    task_queue: str | None = None,
-    limiter: RateLimiter | None = None,
-) -> Worker:
-    """The worker, with its activities bound to `pool` and one shared YouTube client (paced by
-    `limiter`, by default the client's safety cap)."""
-    youtube = await youtube_client_from_settings(settings, pool, limiter=limiter)
-
-    async def youtube_for(job_id: int, workflow_now: datetime) -> SyncYouTube:
-        return youtube.for_job(job_id, not_before=workflow_now)
-
-    activities = [
-        *SyncActivities(pool, youtube_for, youtube.ledger).all(),
-        *RestoreActivities(pool, youtube).all(),
-    ]
-    return Worker(
-        client,
-        task_queue=task_queue or settings.temporal_task_queue,
-        workflows=WORKFLOWS,
-        activities=activities,
-        max_concurrent_activities=32,
-    )
 
 
 async def run(settings: Settings) -> None:

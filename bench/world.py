@@ -28,11 +28,11 @@ from playlist_sync.emulator import EmulatorAdmin, EmulatorOptions, RunningEmulat
 from playlist_sync.library.importer import import_library
 from playlist_sync.quota_windows import QuotaReset
 from playlist_sync.reconcile.assignment import Strategy
-from playlist_sync.sync.starting import start_sync
+from playlist_sync.starters.sync import start_sync
+from playlist_sync.workers import build_worker
 from playlist_sync.youtube.client import YouTubeClient, youtube_client_from_settings
 from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
 from playlist_sync.youtube.rate_limiter import RateLimiter
-from worker import build_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 # "Quota to spare": more than any bench spends in one window.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -24,22 +24,6 @@ class SeedModel(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
-
-
-CountsT = TypeVar("CountsT", bound=BaseModel)
-
-
-def latest_counts(known: CountsT, reported: CountsT) -> CountsT:
-    """Merge two readings of counts that only ever grow (added, skipped, failed...).
-
-    Batches running in parallel each read the job's totals from Postgres when they end, but
-    their results can reach the workflow out of order: the larger reading is the newer one.
-    """
-    merged = {
-        name: max(getattr(known, name), getattr(reported, name))
-        for name in type(known).model_fields
-    }
-    return type(known)(**merged)
 
 
 class SyncStage(StrEnum):
@@ -63,14 +47,6 @@ STAGE_LABELS: dict[SyncStage, str] = {
     SyncStage.FAILED: "Failed",
     SyncStage.PAUSED: "Paused",
 }
-
-# The stages that do work, in the order a sync runs them.
-WORK_STAGES = (
-    SyncStage.BACKUP,
-    SyncStage.CREATE_PLAYLISTS,
-    SyncStage.ADD_VIDEOS,
-    SyncStage.DELETE_PLAYLISTS,
-)
 
 
 class PauseReason(StrEnum):

@@ -16,10 +16,9 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.restore_activities import RestoreActivities
-    from playlist_sync.models import PauseReason, latest_counts
+    from playlist_sync.models import PauseReason
     from playlist_sync.restore.models import RestoreError, RestoreJobRecord, RestoreStage
     from playlist_sync.restore.payloads import (
-        RECENT_ERRORS_KEPT,
         PlaylistOutcome,
         PlaylistRequest,
         RestoreInput,
@@ -29,7 +28,12 @@ with workflow.unsafe.imports_passed_through():
         RestoreWork,
     )
     from playlist_sync.temporal_client import SYNC_STAGE
-    from workflows.steps import run_batches_in_parallel, run_step
+    from workflows.steps import (
+        RECENT_ERRORS_KEPT,
+        latest_counts,
+        run_batches_in_parallel,
+        run_step,
+    )
     from workflows.write_gate import WriteGate
 
 

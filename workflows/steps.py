@@ -8,12 +8,17 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
+from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.write_gate import WriteGate
+
+# Errors a workflow keeps for its `progress` query and its current details; all of them are
+# in the job's row.
+RECENT_ERRORS_KEPT = 20
 
 # Failures no retry gets past: only the user can fix them (`starter.py auth`).
 NEEDS_USER = ["AuthRequired"]
@@ -101,3 +106,19 @@ async def run_batches_in_parallel(
                 waiting.insert(0, item)
         await after_batch()
     return True
+
+
+CountsT = TypeVar("CountsT", bound=BaseModel)
+
+
+def latest_counts(known: CountsT, reported: CountsT) -> CountsT:
+    """Merge two readings of counts that only ever grow (added, skipped, failed...).
+
+    Batches running in parallel each read the job's totals from Postgres when they end, but
+    their results can reach the workflow out of order: the larger reading is the newer one.
+    """
+    merged = {
+        name: max(getattr(known, name), getattr(reported, name))
+        for name in type(known).model_fields
+    }
+    return type(known)(**merged)

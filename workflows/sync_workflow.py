@@ -22,10 +22,8 @@ with workflow.unsafe.imports_passed_through():
         StageCounts,
         SyncError,
         SyncStage,
-        latest_counts,
     )
     from playlist_sync.sync.payloads import (
-        RECENT_ERRORS_KEPT,
         AdditionPlan,
         AddVideosRequest,
         BackupOutcome,
@@ -38,7 +36,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from playlist_sync.temporal_client import SYNC_STAGE
     from playlist_sync.youtube.timeouts import HEARTBEAT_TIMEOUT
-    from workflows.steps import run_batches_in_parallel, run_step
+    from workflows.steps import (
+        RECENT_ERRORS_KEPT,
+        latest_counts,
+        run_batches_in_parallel,
+        run_step,
+    )
     from workflows.write_gate import WriteGate
 
 # A batch that failed in a way another try may get past waits on a durable timer first.

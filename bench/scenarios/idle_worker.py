@@ -14,7 +14,7 @@ from bench.report import Row
 from bench.stack import BenchStack
 from bench.world import BenchWorld, bench_world
 from playlist_sync.reconcile.assignment import Strategy
-from playlist_sync.sync.starting import start_sync
+from playlist_sync.starters.sync import start_sync
 
 BUDGET = 1000  # the backup, 3 playlists and a dozen videos, then the window is spent
 WATCH_SECONDS = 10.0

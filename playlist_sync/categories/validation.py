@@ -18,11 +18,11 @@ from playlist_sync.categories.lookup import LookedUp
 from playlist_sync.categories.problems import CategoriesInvalid, Location, Problem
 from playlist_sync.categories.rules import Report, RuleSources, select_videos
 from playlist_sync.playlist_marker import MARKER_ROOM
+from playlist_sync.youtube.costs import MAX_PLAYLIST_ITEMS
 
 # YouTube's limits (see youtube-facts.md).
 MAX_TITLE = 150
 MAX_DESCRIPTION = 5000
-MAX_PLAYLIST_ITEMS = 5000
 
 
 @dataclass(frozen=True)

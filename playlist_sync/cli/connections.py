@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from playlist_sync.config import Settings
-from playlist_sync.db.connection import open_pool
+from playlist_sync.stack.app_database import open_pool
 
 
 @asynccontextmanager

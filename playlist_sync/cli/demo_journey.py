@@ -33,10 +33,10 @@ from playlist_sync.emulator import EmulatorOptions, RunningEmulator
 from playlist_sync.models import SyncStage
 from playlist_sync.quota_windows import QuotaReset
 from playlist_sync.stack import local_stack
-from playlist_sync.sync.starting import start_sync
+from playlist_sync.starters.sync import start_sync
 from playlist_sync.temporal_client import connect
+from playlist_sync.workers import build_worker
 from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
-from worker import build_worker
 
 
 async def run(settings: Settings) -> int:

@@ -19,8 +19,8 @@ from rich.text import Text
 
 from playlist_sync.cli.follow import Snapshot, View
 from playlist_sync.cli.job_summary import pause_text, stage_line, when
-from playlist_sync.cli.jobs import work_stage
-from playlist_sync.models import STAGE_LABELS, WORK_STAGES, SyncJobRecord, SyncStage
+from playlist_sync.cli.jobs import WORK_STAGES, work_stage
+from playlist_sync.models import STAGE_LABELS, SyncJobRecord, SyncStage
 
 BAR_WIDTH = 32
 # Without a terminal, progress alone is printed at most this often (stage changes at once).

@@ -8,8 +8,16 @@ import asyncpg
 
 from playlist_sync.cli.errors import BadInput
 from playlist_sync.config import Settings
-from playlist_sync.models import WORK_STAGES, SyncJobRecord, SyncStage
+from playlist_sync.models import SyncJobRecord, SyncStage
 from playlist_sync.sync.job_store import JobRow, active_job, get_job
+
+# The stages that do work, in the order a sync runs them.
+WORK_STAGES = (
+    SyncStage.BACKUP,
+    SyncStage.CREATE_PLAYLISTS,
+    SyncStage.ADD_VIDEOS,
+    SyncStage.DELETE_PLAYLISTS,
+)
 
 
 def add_job_argument(parser: argparse.ArgumentParser, default: str) -> None:

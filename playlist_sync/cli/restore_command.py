@@ -15,16 +15,16 @@ from temporalio.service import RPCError
 
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.errors import BadInput, ServiceUnavailable
+from playlist_sync.cli.follow import POLL_SECONDS
 from playlist_sync.cli.jobs import web_ui_link
 from playlist_sync.config import Settings
 from playlist_sync.restore.job_store import RestoreRefused, get_restore_job
 from playlist_sync.restore.models import RestoreJobRecord, RestorePlan
 from playlist_sync.restore.planning import SnapshotNotFound, plan_restore
-from playlist_sync.restore.starting import check_can_start, create_restore, start_restore_workflow
+from playlist_sync.starters.restore import check_can_start, create_restore, start_restore_workflow
 from playlist_sync.temporal_client import connect
 from playlist_sync.youtube.errors import AuthRequired, Forbidden, YouTubeError
 
-POLL_SECONDS = 0.5
 UNAVAILABLE_SHOWN = 10
 
 

@@ -17,8 +17,8 @@ from playlist_sync.cli.status_command import ended_code, watch
 from playlist_sync.cli.worker_presence import worker_listening
 from playlist_sync.config import Settings
 from playlist_sync.reconcile.assignment import Strategy
+from playlist_sync.starters.sync import SyncRefused, start_sync
 from playlist_sync.sync.job_store import get_job
-from playlist_sync.sync.starting import SyncRefused, start_sync
 from playlist_sync.temporal_client import connect
 
 

@@ -1,18 +1,13 @@
-"""Connecting to the app's Postgres: `DATABASE_URL`, or the embedded server in the data dir."""
+"""Connecting to a Postgres server: its databases, and pools on a migrated schema."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from playlist_sync.config import Settings
 from playlist_sync.db.migrations import migrate
-from playlist_sync.stack import embedded_postgres
-
-APP_DATABASE = "playlist_sync"
 
 
 class DatabaseUnavailable(Exception):
@@ -22,16 +17,6 @@ class DatabaseUnavailable(Exception):
 def with_database(url: str, database: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{database}"))
-
-
-async def resolve_database_url(settings: Settings) -> str:
-    """The URL to use, starting the embedded server (idempotently) when DATABASE_URL is unset."""
-    if settings.database_url is not None:
-        return settings.database_url
-    pgdata = embedded_postgres.pgdata_dir(settings.data_dir)
-    server_url = await asyncio.to_thread(embedded_postgres.ensure_running, pgdata)
-    await ensure_database(server_url, APP_DATABASE)
-    return with_database(server_url, APP_DATABASE)
 
 
 async def ensure_database(server_url: str, database: str, template: str | None = None) -> None:
@@ -66,7 +51,3 @@ async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asy
     async with pool.acquire() as conn:
         await migrate(conn)
     return pool
-
-
-async def open_pool(settings: Settings, **kwargs: int) -> asyncpg.Pool:
-    return await create_pool(await resolve_database_url(settings), **kwargs)

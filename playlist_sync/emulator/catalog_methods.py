@@ -9,13 +9,13 @@ from playlist_sync.emulator.calls import ApiCall, ApiMethod, only_filter
 from playlist_sync.emulator.errors import ApiError
 from playlist_sync.emulator.library import Library
 from playlist_sync.emulator.paging import MAX_RESULTS_LIMIT, list_response, max_results, page_of
-from playlist_sync.emulator.quota import LIST_COST
 from playlist_sync.emulator.resources import (
     CHANNEL_PARTS,
     VIDEO_PARTS,
     channel_resource,
     video_resource,
 )
+from playlist_sync.youtube.costs import READ_COST
 
 
 def list_videos(library: Library, call: ApiCall) -> dict[str, Any]:
@@ -58,6 +58,6 @@ def list_channels(library: Library, call: ApiCall) -> dict[str, Any]:
 
 
 CATALOG_METHODS = {
-    ("GET", "videos"): ApiMethod("videos.list", LIST_COST, False, VIDEO_PARTS, list_videos),
-    ("GET", "channels"): ApiMethod("channels.list", LIST_COST, False, CHANNEL_PARTS, list_channels),
+    ("GET", "videos"): ApiMethod("videos.list", READ_COST, False, VIDEO_PARTS, list_videos),
+    ("GET", "channels"): ApiMethod("channels.list", READ_COST, False, CHANNEL_PARTS, list_channels),
 }

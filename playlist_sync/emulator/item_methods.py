@@ -10,8 +10,8 @@ from playlist_sync.emulator.calls import ApiCall, ApiMethod, only_filter
 from playlist_sync.emulator.errors import ApiError, playlist_item_error, required_parameter
 from playlist_sync.emulator.library import Library, PlaylistItem, playlist_not_found
 from playlist_sync.emulator.paging import list_response, max_results, page_of
-from playlist_sync.emulator.quota import LIST_COST, WRITE_COST
 from playlist_sync.emulator.resources import ITEM_PARTS, item_resource
+from playlist_sync.youtube.costs import READ_COST, WRITE_COST
 
 
 class _Body(BaseModel):
@@ -145,7 +145,7 @@ def _deleted_from(library: Library, call: ApiCall) -> str | None:
 
 ITEM_METHODS = {
     ("GET", "playlistItems"): ApiMethod(
-        "playlistItems.list", LIST_COST, False, ITEM_PARTS, list_items, lags=True
+        "playlistItems.list", READ_COST, False, ITEM_PARTS, list_items, lags=True
     ),
     ("POST", "playlistItems"): ApiMethod(
         "playlistItems.insert", WRITE_COST, True, ITEM_PARTS, insert_item, _inserted_into

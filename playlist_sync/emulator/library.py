@@ -19,7 +19,8 @@ from playlist_sync.emulator.errors import (
     not_found,
     playlist_item_error,
 )
-from playlist_sync.emulator.seed import MAX_PLAYLIST_ITEMS, LibrarySeed
+from playlist_sync.emulator.seed import LibrarySeed
+from playlist_sync.youtube.costs import MAX_PLAYLIST_ITEMS
 
 
 @dataclass

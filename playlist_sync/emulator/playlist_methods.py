@@ -10,8 +10,8 @@ from playlist_sync.emulator.calls import ApiCall, ApiMethod, only_filter
 from playlist_sync.emulator.errors import bad_request
 from playlist_sync.emulator.library import Library, ListedPlaylist
 from playlist_sync.emulator.paging import list_response, max_results, page_of
-from playlist_sync.emulator.quota import LIST_COST, WRITE_COST
 from playlist_sync.emulator.resources import PLAYLIST_PARTS, playlist_resource
+from playlist_sync.youtube.costs import READ_COST, WRITE_COST
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 5000
@@ -110,7 +110,7 @@ def _deleted_playlist(library: Library, call: ApiCall) -> str | None:
 
 PLAYLIST_METHODS = {
     ("GET", "playlists"): ApiMethod(
-        "playlists.list", LIST_COST, False, PLAYLIST_PARTS, list_playlists, lags=True
+        "playlists.list", READ_COST, False, PLAYLIST_PARTS, list_playlists, lags=True
     ),
     ("POST", "playlists"): ApiMethod(
         "playlists.insert",

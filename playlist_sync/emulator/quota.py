@@ -12,9 +12,6 @@ from typing import Any
 from playlist_sync.emulator.clock import iso_z
 from playlist_sync.quota_windows import QuotaReset, window_start
 
-LIST_COST = 1
-WRITE_COST = 50
-
 
 class QuotaMeter:
     def __init__(self, daily_limit: int, reset: QuotaReset) -> None:

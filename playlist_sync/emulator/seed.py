@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-MAX_PLAYLIST_ITEMS = 5000
+from playlist_sync.youtube.costs import MAX_PLAYLIST_ITEMS
 
 VideoStatus = Literal["public", "unlisted", "private", "deleted"]
 PrivacyStatus = Literal["public", "unlisted", "private"]

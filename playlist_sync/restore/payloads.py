@@ -11,8 +11,6 @@ from playlist_sync.models import PauseReason
 from playlist_sync.pause_state import PauseState
 from playlist_sync.restore.models import RestoreError, RestoreResults, RestoreStage
 
-RECENT_ERRORS_KEPT = 20
-
 
 class RestoreOptions(BaseModel):
     parallel_playlists: int = 5

@@ -9,13 +9,9 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from playlist_sync.config import Settings
-from playlist_sync.db.connection import (
-    APP_DATABASE,
-    create_pool,
-    resolve_database_url,
-    with_database,
-)
+from playlist_sync.db.connection import create_pool, with_database
 from playlist_sync.stack import embedded_postgres, temporal_dev_server
+from playlist_sync.stack.app_database import APP_DATABASE, resolve_database_url
 
 
 class StackStatus(BaseModel):

@@ -20,9 +20,6 @@ from playlist_sync.pause_state import PauseState
 # Lists were seen to trail writes by a few seconds.
 LAG_ALLOWANCE_SECONDS = 8.0
 
-# Errors the workflow keeps for its `progress` query; all of them are in sync_jobs.errors.
-RECENT_ERRORS_KEPT = 20
-
 
 class SyncOptions(BaseModel):
     parallel_playlists: int = 10

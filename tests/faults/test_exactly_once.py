@@ -12,12 +12,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.sync.payloads import SyncProgress
+from playlist_sync.workers import build_worker
 from tests.faults.checks import assert_youtube_matches
 from tests.faults.item_inserts import item_inserts
 from tests.faults.scenario import SMALL_CATEGORIES, SMALL_EXPECTED, SMALL_SEED, R, categorised_world
 from tests.faults.untrustworthy import LAG_ALLOWANCE, finished
 from tests.sync.world import SyncWorld, writes_landed
-from worker import build_worker
 
 SEED = 11
 SMALL_ADDS = sum(len(v) for title, v in SMALL_EXPECTED.items() if title != "Keep me")

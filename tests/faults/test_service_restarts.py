@@ -8,7 +8,8 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
-from playlist_sync.db.connection import APP_DATABASE, ensure_database, with_database
+from playlist_sync.db.connection import ensure_database, with_database
+from playlist_sync.stack.app_database import APP_DATABASE
 from tests.faults.checks import (
     ADDED,
     assert_ledger_bounds_after_crash,

@@ -18,7 +18,7 @@ from temporalio.client import WorkflowHandle
 from playlist_sync.restore.models import RestoreJobRecord, RestorePlan
 from playlist_sync.restore.payloads import RestoreOptions
 from playlist_sync.restore.planning import plan_restore
-from playlist_sync.restore.starting import start_restore
+from playlist_sync.starters.restore import start_restore
 from tests.sync.conftest import DELETED, DINNERS, GUITAR, KEEP, PRIVATE, RECIPES
 from tests.sync.world import SyncWorld, library, videos
 

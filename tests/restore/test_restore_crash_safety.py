@@ -11,7 +11,7 @@ from typing import Any
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.restore.recreation import marker
-from playlist_sync.restore.starting import create_restore, start_restore_workflow
+from playlist_sync.starters.restore import create_restore, start_restore_workflow
 from tests.restore.conftest import (
     SMALL_CATEGORIES,
     as_restored,

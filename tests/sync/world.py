@@ -27,11 +27,11 @@ from playlist_sync.emulator.admin_client import EmulatorAdmin
 from playlist_sync.library.importer import import_library
 from playlist_sync.quota_windows import QuotaReset
 from playlist_sync.reconcile.assignment import Strategy
+from playlist_sync.starters.sync import start_sync
 from playlist_sync.sync.payloads import SyncOptions
-from playlist_sync.sync.starting import start_sync
+from playlist_sync.workers import build_worker
 from playlist_sync.youtube.client import YouTubeClient, youtube_client_from_settings
 from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
-from worker import build_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 # Re-reads of a lagging list, shortened for tests: 3.5 s outlasts the emulator lags they set.

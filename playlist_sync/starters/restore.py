@@ -20,6 +20,7 @@ from playlist_sync.restore.models import RestoreJobRecord, RestorePlan, RestoreS
 from playlist_sync.restore.payloads import RestoreInput, RestoreOptions
 from playlist_sync.sync.job_store import active_job
 from playlist_sync.temporal_client import SYNC_STAGE
+from workflows.restore_workflow import PlaylistRestoreWorkflow
 
 
 def memo_for(plan: RestorePlan) -> dict[str, int]:
@@ -68,7 +69,7 @@ async def start_restore_workflow(
 ) -> WorkflowHandle[Any, RestoreJobRecord]:
     try:
         return await client.start_workflow(
-            "PlaylistRestore",
+            PlaylistRestoreWorkflow.run,
             RestoreInput(
                 restore_job_id=restore_job_id,
                 backup_snapshot_id=plan.snapshot_id,
@@ -76,7 +77,6 @@ async def start_restore_workflow(
             ),
             id=workflow_id_for(restore_job_id),
             task_queue=task_queue or settings.temporal_task_queue,
-            result_type=RestoreJobRecord,
             memo=memo_for(plan),
             search_attributes=TypedSearchAttributes(
                 [SearchAttributePair(SYNC_STAGE, RestoreStage.PENDING.value)]

@@ -17,6 +17,7 @@ from playlist_sync.restore.job_store import active_restore
 from playlist_sync.sync.job_store import active_job
 from playlist_sync.sync.payloads import SyncInput, SyncOptions, SyncProgress
 from playlist_sync.temporal_client import SYNC_JOB_ID, SYNC_STAGE
+from workflows.sync_workflow import PlaylistSyncWorkflow
 
 
 class SyncRefused(Exception):
@@ -87,11 +88,10 @@ async def start_sync(
     await pool.execute("UPDATE sync_jobs SET workflow_id = $2 WHERE id = $1", job_id, workflow_id)
     try:
         handle = await client.start_workflow(
-            "PlaylistSync",
+            PlaylistSyncWorkflow.run,
             SyncInput(job_id=job_id, options=options or SyncOptions()),
             id=workflow_id,
             task_queue=task_queue or settings.temporal_task_queue,
-            result_type=SyncProgress,
             memo=memo_for(preview),
             search_attributes=TypedSearchAttributes(
                 [

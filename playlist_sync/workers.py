@@ -1,0 +1,49 @@
+"""The worker's parts: playlist-sync's workflows and activities, bound to one pool and one
+YouTube client. `worker.py` runs it; the demo and the tests build it in their own process."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.restore_activities import RestoreActivities
+from activities.sync_activities import SyncActivities
+from playlist_sync.config import Settings
+from playlist_sync.sync.youtube_port import SyncYouTube
+from playlist_sync.youtube.client import youtube_client_from_settings
+from playlist_sync.youtube.rate_limiter import RateLimiter
+from workflows.restore_workflow import PlaylistRestoreWorkflow
+from workflows.sync_workflow import PlaylistSyncWorkflow
+
+WORKFLOWS = [PlaylistSyncWorkflow, PlaylistRestoreWorkflow]
+
+
+async def build_worker(
+    client: Client,
+    pool: asyncpg.Pool,
+    settings: Settings,
+    *,
+    task_queue: str | None = None,
+    limiter: RateLimiter | None = None,
+) -> Worker:
+    """The worker, with its activities bound to `pool` and one shared YouTube client (paced by
+    `limiter`, by default the client's safety cap)."""
+    youtube = await youtube_client_from_settings(settings, pool, limiter=limiter)
+
+    async def youtube_for(job_id: int, workflow_now: datetime) -> SyncYouTube:
+        return youtube.for_job(job_id, not_before=workflow_now)
+
+    activities = [
+        *SyncActivities(pool, youtube_for, youtube.ledger).all(),
+        *RestoreActivities(pool, youtube).all(),
+    ]
+    return Worker(
+        client,
+        task_queue=task_queue or settings.temporal_task_queue,
+        workflows=WORKFLOWS,
+        activities=activities,
+        max_concurrent_activities=32,
+    )
