@@ -20,6 +20,7 @@ from playlist_sync.sync.payloads import (
     AddVideosRequest,
     BackupOutcome,
     JobMirror,
+    MirrorAnswer,
     StageRequest,
     StepOutcome,
 )
@@ -80,8 +81,13 @@ class SyncActivities:
             raise
 
     @activity.defn
-    async def mirror_sync_job(self, mirror: JobMirror) -> int:
-        return await mirror_job(self._pool, mirror)
+    async def mirror_sync_job(self, mirror: JobMirror) -> MirrorAnswer | int:
+        # `| int`: what histories recorded before the answer told the window's quota hold.
+        return MirrorAnswer(
+            quota_used_by_sync=await mirror_job(self._pool, mirror),
+            quota_used_in_window=await self._ledger.used_in_window(),
+            daily_quota=self._ledger.daily_quota,
+        )
 
     @activity.defn
     async def back_up_playlists(self, request: StageRequest) -> BackupOutcome:

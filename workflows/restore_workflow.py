@@ -1,7 +1,7 @@
 """A restore as one durable workflow: recreate a snapshot's gone playlists, several at a time.
 
 Like the sync it may run for days: when the quota window is spent it sleeps on a durable timer
-until the next reset, and it pauses, resumes and cancels on the same signals. It carries only
+until the next reset, and it pauses, resumes and cancels on the same Updates and Signals. It carries only
 ids and counts; the playlists, their items and their outcomes live in Postgres.
 """
 
@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         RestoreWork,
     )
     from playlist_sync.temporal_client import SYNC_STAGE
+    from workflows.current_details import Quota, current_details
     from workflows.steps import (
         RECENT_ERRORS_KEPT,
         latest_counts,
@@ -35,6 +36,9 @@ with workflow.unsafe.imports_passed_through():
         run_step,
     )
     from workflows.write_gate import WriteGate
+
+
+_ENDED = (RestoreStage.COMPLETED, RestoreStage.FAILED)
 
 
 @workflow.defn(name="PlaylistRestore")
@@ -50,8 +54,11 @@ class PlaylistRestoreWorkflow:
             mirror=self._mirror,
             quota_remaining=self._quota_remaining,
             continue_as_new=self._continue_as_new,
+            subject=f"restore {input.restore_job_id}",
         )
         self._mirror_lock = asyncio.Lock()
+        # The stage the row last showed: a `cancel` answers once it shows the end.
+        self._mirrored: RestoreStage | None = None
         self._stage_attribute: RestoreStage | None = None
         self._unmirrored_errors: list[RestoreError] = []
 
@@ -123,7 +130,37 @@ class PlaylistRestoreWorkflow:
         self._state.recent_errors = [*self._state.recent_errors, error][-RECENT_ERRORS_KEPT:]
         self._unmirrored_errors.append(error)
 
-    # -- pause, resume, cancel: the shared write gate -----------------------------------------
+    # -- pause, resume, cancel: the shared write gate (as the sync's: Updates and Signals) -------
+
+    @workflow.update(name="pause")
+    async def pause_update(self) -> RestoreJobRecord:
+        await self._gate.pause()
+        await self._gate.writes_landed()
+        return self._record(self._visible_stage())
+
+    @pause_update.validator
+    def validate_pause(self) -> None:
+        self._gate.check_pause()
+
+    @workflow.update(name="resume")
+    async def resume_update(self) -> RestoreJobRecord:
+        await self._gate.resume()
+        await self._gate.resume_answered()
+        return self._record(self._visible_stage())
+
+    @resume_update.validator
+    def validate_resume(self) -> None:
+        self._gate.check_resume()
+
+    @workflow.update(name="cancel")
+    async def cancel_update(self) -> RestoreJobRecord:
+        await self._gate.cancel()
+        await workflow.wait_condition(lambda: self._mirrored in _ENDED)
+        return self._record(self._visible_stage())
+
+    @cancel_update.validator
+    def validate_cancel(self) -> None:
+        self._gate.check_cancel()
 
     @workflow.signal
     async def pause(self) -> None:
@@ -192,6 +229,20 @@ class PlaylistRestoreWorkflow:
             if shown != self._stage_attribute:
                 workflow.upsert_search_attributes([SYNC_STAGE.value_set(shown.value)])
                 self._stage_attribute = shown
+            self._mirrored = shown
+            workflow.set_current_details(
+                current_details(
+                    label=f"Restoring snapshot {self._input.backup_snapshot_id}: {shown.value}",
+                    progress=s.progress,
+                    total=s.total,
+                    quota=Quota(by_job=s.quota_used),
+                    pause_reason=s.pause_reason if s.completed_at is None else None,
+                    next_resume_at=s.next_resume_at,
+                    cancelling=s.cancel_requested and s.completed_at is None,
+                    errors=s.recent_errors,
+                    error_count=len(s.recent_errors),
+                )
+            )
 
     def _request(self) -> RestoreRequest:
         return RestoreRequest(restore_job_id=self._job_id, now=workflow.now())
@@ -200,13 +251,16 @@ class PlaylistRestoreWorkflow:
         self, activity: Callable[..., Any], arg: Any, *, bookkeeping: bool = False
     ) -> Any:
         resumes = self._gate.resumes_received
-        return await run_step(
+        step = run_step(
             activity,
             arg,
             heartbeat=timedelta(seconds=self._options.heartbeat_seconds),
             on_needs_user=lambda message: self._needs_user(message, resumes),
             bookkeeping=bookkeeping,
+            summary=_summary(activity, arg),
         )
+        # A step that may write counts as in flight until it lands: `pause` answers after.
+        return await (step if bookkeeping else self._gate.count_write(step))
 
     def _needs_user(self, message: str, resumes_at_start: int) -> None:
         """An AuthRequired: pause until the user runs `starter.py auth` and resumes (a step
@@ -234,3 +288,16 @@ class PlaylistRestoreWorkflow:
             started_at=s.started_at or workflow.now(),
             completed_at=s.completed_at,
         )
+
+
+def _summary(activity: Callable[..., Any], arg: Any) -> str:
+    """What the step does, as the Web UI's timeline shows it."""
+    if isinstance(arg, PlaylistRequest):
+        return (
+            f"recreate playlist {arg.restore_playlist_id} of the snapshot:"
+            f" up to {arg.max_writes} writes"
+        )
+    if isinstance(arg, RestoreMirror):
+        return f"mirror the state to restore_jobs: {arg.stage.value}"
+    name = getattr(activity, "__name__", str(activity))
+    return name.replace("_", " ")

@@ -39,8 +39,10 @@ async def run_step(
     heartbeat: timedelta,
     on_needs_user: Callable[[str], None],
     bookkeeping: bool = False,
+    summary: str | None = None,
 ) -> Any:
-    """Run one activity; when only the user can fix its failure, say so and return None."""
+    """Run one activity; when only the user can fix its failure, say so and return None.
+    `summary` is what the Web UI's timeline shows of it."""
     try:
         return await workflow.execute_activity_method(
             activity,
@@ -49,6 +51,7 @@ async def run_step(
             # A killed worker's batch is retried on another after at most this long.
             heartbeat_timeout=heartbeat,
             retry_policy=_BOOKKEEPING_RETRY if bookkeeping else _STEP_RETRY,
+            summary=summary,
         )
     except ActivityError as error:
         cause = error.cause

@@ -1,8 +1,10 @@
 """The sync as one durable workflow: backup -> create_playlists -> add_videos -> delete_playlists.
 
 It runs for days: when the quota window is spent it sleeps on a durable timer until the next
-reset, and it pauses, resumes and cancels on signals. It carries only ids and counts; the
-videos and their outcomes live in Postgres, which the activities read and write.
+reset, and it pauses, resumes and cancels on Updates (which answer with the job's state once
+they have taken effect) or Signals of the same names. It carries only ids and counts; the
+videos and their outcomes live in Postgres, which the activities read and write. Its current
+details (the Web UI, `temporal workflow metadata`) say where it is.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.sync_activities import SyncActivities
     from playlist_sync.models import (
+        STAGE_LABELS,
         BackupCounts,
         PauseReason,
         StageCounts,
@@ -28,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         AddVideosRequest,
         BackupOutcome,
         JobMirror,
+        MirrorAnswer,
         StageRequest,
         StepOutcome,
         SyncInput,
@@ -36,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from playlist_sync.temporal_client import SYNC_STAGE
     from playlist_sync.youtube.timeouts import HEARTBEAT_TIMEOUT
+    from workflows.current_details import Quota, current_details
     from workflows.steps import (
         RECENT_ERRORS_KEPT,
         latest_counts,
@@ -50,6 +55,9 @@ _BACKOFF_PATCH = "add-videos-backoff"
 _RECONCILE_PATCH = "reconcile-plan"
 
 
+_ENDED = (SyncStage.COMPLETED, SyncStage.FAILED)
+
+
 @workflow.defn(name="PlaylistSync")
 class PlaylistSyncWorkflow:
     @workflow.init
@@ -62,8 +70,15 @@ class PlaylistSyncWorkflow:
             mirror=self._mirror,
             quota_remaining=self._quota_remaining,
             continue_as_new=self._continue_as_new,
+            subject=f"sync {input.job_id}",
+            resume_hint=f"; `starter.py resume {input.job_id}` goes on",
         )
+        self._category_names = input.category_names
+        # The quota window as the last mirror found it (None until then): the current details.
+        self._window: MirrorAnswer | None = None
         self._mirror_lock = asyncio.Lock()
+        # The stage the row last showed: a `cancel` answers once it shows the end.
+        self._mirrored: SyncStage | None = None
         self._stage_attribute: SyncStage | None = None
         self._unmirrored_errors: list[SyncError] = []
         # add_videos: batches in a row that each category ended with `retry_later`.
@@ -259,6 +274,45 @@ class PlaylistSyncWorkflow:
         self._state.recent_errors = (self._state.recent_errors + errors)[-RECENT_ERRORS_KEPT:]
 
     # -- pause, resume, cancel: the shared write gate -----------------------------------------
+    # Updates, which refuse what cannot take effect and answer with the job's state once the
+    # request has taken effect; and Signals of the same names, for scripts and for syncs
+    # started before the Updates (their histories replay on the Signals).
+
+    @workflow.update(name="pause")
+    async def pause_update(self) -> SyncProgress:
+        """Answers once the writes in flight have landed: nothing more is written until
+        `resume`."""
+        await self._gate.pause()
+        await self._gate.writes_landed()
+        return self._record(self._visible_stage())
+
+    @pause_update.validator
+    def validate_pause(self) -> None:
+        self._gate.check_pause()
+
+    @workflow.update(name="resume")
+    async def resume_update(self) -> SyncProgress:
+        """Answers once writes go on, or (asleep on the quota timer) once the quota was read
+        and found still spent: then `nextResumeAt` says when it goes on by itself."""
+        await self._gate.resume()
+        await self._gate.resume_answered()
+        return self._record(self._visible_stage())
+
+    @resume_update.validator
+    def validate_resume(self) -> None:
+        self._gate.check_resume()
+
+    @workflow.update(name="cancel")
+    async def cancel_update(self) -> SyncProgress:
+        """Answers once the sync has ended (failed, cancelled by the user): the writes in
+        flight have landed and nothing more will be written."""
+        await self._gate.cancel()
+        await workflow.wait_condition(lambda: self._mirrored in _ENDED)
+        return self._record(self._visible_stage())
+
+    @cancel_update.validator
+    def validate_cancel(self) -> None:
+        self._gate.check_cancel()
 
     @workflow.signal
     async def pause(self) -> None:
@@ -326,16 +380,53 @@ class PlaylistSyncWorkflow:
                 append_errors=self._unmirrored_errors,
             )
             self._unmirrored_errors = []
-            s.quota_used = await self._activity(
+            answer: MirrorAnswer | int = await self._activity(
                 SyncActivities.mirror_sync_job, mirror, bookkeeping=True
             )
+            if isinstance(answer, MirrorAnswer):
+                s.quota_used = answer.quota_used_by_sync
+                self._window = answer
+            else:  # an answer recorded before the mirror told the window's quota
+                s.quota_used = answer
             if shown != self._stage_attribute:
                 workflow.upsert_search_attributes([SYNC_STAGE.value_set(shown.value)])
                 self._stage_attribute = shown
+            self._mirrored = shown
+            self._show_details(shown)
+
+    def _show_details(self, shown: SyncStage) -> None:
+        """The current details of the Web UI and `temporal workflow metadata`."""
+        s = self._state
+        label = STAGE_LABELS[shown]
+        if shown == SyncStage.PAUSED:
+            label = f"{label} in {STAGE_LABELS[s.stage].lower()}"
+        window = self._window
+        workflow.set_current_details(
+            current_details(
+                label=label,
+                progress=s.progress,
+                total=s.total,
+                quota=Quota(
+                    by_job=s.quota_used,
+                    in_window=window.quota_used_in_window if window else None,
+                    limit=window.daily_quota if window else None,
+                ),
+                pause_reason=s.pause_reason if s.completed_at is None else None,
+                next_resume_at=s.next_resume_at,
+                cancelling=s.cancel_requested and s.completed_at is None,
+                errors=s.recent_errors,
+                error_count=s.error_count,
+            )
+        )
 
     def _continue_as_new(self) -> None:
         workflow.continue_as_new(
-            SyncInput(job_id=self._job_id, options=self._options, carried=self._state)
+            SyncInput(
+                job_id=self._job_id,
+                options=self._options,
+                carried=self._state,
+                category_names=self._category_names,
+            )
         )
 
     def _request(self) -> StageRequest:
@@ -349,13 +440,35 @@ class PlaylistSyncWorkflow:
         self, activity: Callable[..., Any], arg: Any, *, bookkeeping: bool = False
     ) -> Any:
         resumes = self._gate.resumes_received
-        return await run_step(
+        step = run_step(
             activity,
             arg,
             heartbeat=self._heartbeat,
             on_needs_user=lambda message: self._needs_user(message, resumes),
             bookkeeping=bookkeeping,
+            summary=self._summary(activity, arg),
         )
+        # A step that may write counts as in flight until it lands: `pause` answers after.
+        return await (step if bookkeeping else self._gate.count_write(step))
+
+    def _summary(self, activity: Callable[..., Any], arg: Any) -> str:
+        """What the step does, as the Web UI's timeline shows it."""
+        s = self._state
+        if isinstance(arg, AddVideosRequest):
+            name = self._category_names.get(arg.category_id, f"category {arg.category_id}")
+            return f"add up to {arg.max_writes} videos to {name!r}"
+        if isinstance(arg, JobMirror):
+            return f"mirror the state to sync_jobs: {arg.stage.value}"
+        done = f": {s.progress:,} of {s.total:,} done" if s.total else ""
+        summaries = {
+            "back_up_playlists": "back up every playlist and its items before any write",
+            "create_category_playlists": f"create the categories' playlists{done}",
+            "plan_video_additions": "plan the videos to add, category by category",
+            "delete_old_playlists": f"delete the old playlists{done}",
+            "quota_remaining": "read the quota left in this window",
+        }
+        name = getattr(activity, "__name__", str(activity))
+        return summaries.get(name, name.replace("_", " "))
 
     @property
     def _heartbeat(self) -> timedelta:

@@ -4,6 +4,12 @@ resets. Shared by the sync and restore workflows (workflow code: deterministic, 
 The workflow lets the batches in flight land, then asks `open()`; that returns once writes may
 go on (False if the user cancelled meanwhile).
 
+`pause`, `resume` and `cancel` arrive as Updates (validated first: a request that cannot take
+effect is refused with its reason, before anything is written to the history) or, from scripts
+and syncs started before the Updates, as Signals of the same names; both run the same bodies
+below. The Updates answer once the request has taken effect: a `pause` once the writes in flight
+have landed, a `cancel` once the workflow has stopped writing for good.
+
 A request is never lost, whenever it arrives. Every wait below mirrors the state to Postgres
 first (an activity), so a person who sees "paused" in the row may answer while that mirror
 still runs: the signal's handler runs during the `await`. So a `resume` acts on the state in its
@@ -17,13 +23,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from playlist_sync.models import PauseReason
     from playlist_sync.pause_state import SLEEPS_UNTIL_RESET, PauseState
     from playlist_sync.youtube.costs import WRITE_COST
+    from workflows.current_details import reset_summary
 
 # The pauses only the user ends, with `resume` (after `auth` for AUTH_REQUIRED).
 _ENDED_BY_RESUME = (
@@ -32,6 +41,15 @@ _ENDED_BY_RESUME = (
     PauseReason.ERRORS_COLLECTED,
 )
 _RESUME_NEVER_LOST = "resume-never-lost"
+
+T = TypeVar("T")
+
+
+class RequestRefused(ApplicationError):
+    """A validator's refusal of `pause`, `resume` or `cancel`: the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, type="RequestRefused", non_retryable=True)
 
 
 class WriteGate:
@@ -42,14 +60,23 @@ class WriteGate:
         mirror: Callable[[], Awaitable[None]],
         quota_remaining: Callable[[], Awaitable[int]],
         continue_as_new: Callable[[], None],
+        subject: str,
+        resume_hint: str = "",
     ) -> None:
         self._state = state
+        # How refusals name the job ("sync 7") and say what goes on after a pause.
+        self._subject = subject
+        self._resume_hint = resume_hint
+        # Steps that may write to YouTube, in flight now: a `pause` answers once none is.
+        self._writes_in_flight = 0
         self._mirror = mirror
         self._quota_remaining = quota_remaining
         self._continue_as_new = continue_as_new
         # `resume`s received while writes were held, and how many of them the gate has acted on.
         self._resumes_received = 0
         self._resumes_acted_on = 0
+        # ... and how many of them it has answered: gone on, or found the quota still spent.
+        self._resumes_answered = 0
         # Only for histories recorded before the count: the old flag.
         self._resume_requested = False
 
@@ -88,7 +115,7 @@ class WriteGate:
                     # The reset may be a few ms away: a short timer rather than none keeps
                     # the commands the same whichever way the clock falls.
                     timeout=max(s.next_resume_at - workflow.now(), timedelta(milliseconds=50)),
-                    timeout_summary="quota window reset",
+                    timeout_summary=reset_summary(s.next_resume_at),
                 )
             except TimeoutError:
                 break
@@ -98,8 +125,9 @@ class WriteGate:
             self._resumes_acted_on = self._resumes_received
             if await self._quota_remaining() >= WRITE_COST:
                 break
+            self._resumes_answered = self._resumes_acted_on
         # The reset (or the quota found) answers every resume so far.
-        self._resumes_acted_on = self._resumes_received
+        self._resumes_acted_on = self._resumes_answered = self._resumes_received
         if s.pause_reason in SLEEPS_UNTIL_RESET or not counted:
             s.pause_reason = None
         s.next_resume_at = None
@@ -119,7 +147,7 @@ class WriteGate:
         await workflow.wait_condition(lambda: not self._held_for_user() or s.cancel_requested)
         if s.cancel_requested:
             return
-        self._resumes_acted_on = self._resumes_received
+        self._resumes_acted_on = self._resumes_answered = self._resumes_received
         await self._mirror()
 
     async def _wait_for_resume_flag(self) -> None:
@@ -154,7 +182,54 @@ class WriteGate:
             return self._resumes_received > self._resumes_acted_on
         return self._resume_requested
 
-    # The bodies of the `pause`, `resume` and `cancel` signals.
+    async def count_write(self, step: Awaitable[T]) -> T:
+        """Run a step that may write to YouTube, counted as in flight until it has landed."""
+        self._writes_in_flight += 1
+        try:
+            return await step
+        finally:
+            self._writes_in_flight -= 1
+
+    # The validators of the `pause`, `resume` and `cancel` Updates: they read, never change,
+    # the state, and refuse (RequestRefused) what cannot take effect.
+
+    def check_pause(self) -> None:
+        s = self._check_still_running()
+        if s.user_paused:
+            raise RequestRefused(f"{self._subject} is already paused{self._resume_hint}")
+
+    def check_resume(self) -> None:
+        s = self._check_still_running()
+        if not s.is_paused():
+            raise RequestRefused(f"{self._subject} is not paused")
+
+    def check_cancel(self) -> None:
+        self._check_still_running()
+
+    def _check_still_running(self) -> PauseState:
+        s = self._state
+        if s.completed_at is not None:
+            raise RequestRefused(f"{self._subject} has already ended")
+        if s.cancel_requested:
+            raise RequestRefused(f"{self._subject} is being cancelled")
+        return s
+
+    # What the Updates wait for after the bodies below, before they answer.
+
+    async def writes_landed(self) -> None:
+        """Until no step that may write is in flight; with writes held, nothing more is sent."""
+        await workflow.wait_condition(lambda: self._writes_in_flight == 0)
+
+    async def resume_answered(self) -> None:
+        """Until writes may go on, or the gate has answered the resumes so far: asleep on the
+        quota timer, it reads the quota first, and may go back to sleep until the reset."""
+        s = self._state
+        asked = self._resumes_received
+        await workflow.wait_condition(
+            lambda: s.writes_allowed() or self._resumes_answered >= asked or s.cancel_requested
+        )
+
+    # The bodies of `pause`, `resume` and `cancel` (Updates and Signals alike).
 
     async def pause(self) -> None:
         s = self._state

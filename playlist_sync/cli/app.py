@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from playlist_sync.cli import (
     auth_command,
     categories_command,
+    control_commands,
     demo_command,
     emulator_command,
     import_command,
     preview_command,
     restore_command,
-    signal_commands,
     stack_commands,
     status_command,
     sync_command,
@@ -39,7 +39,7 @@ COMMAND_MODULES = [
     preview_command,
     sync_command,
     status_command,
-    signal_commands,
+    control_commands,
     restore_command,
     demo_command,
 ]

@@ -78,6 +78,11 @@ async def start_restore_workflow(
             id=workflow_id_for(restore_job_id),
             task_queue=task_queue or settings.temporal_task_queue,
             memo=memo_for(plan),
+            static_summary=(
+                f"Restore {restore_job_id} of snapshot {plan.snapshot_id}:"
+                f" {len(plan.playlists)} playlists, {plan.items:,} videos,"
+                f" {plan.quota_cost:,} quota units"
+            ),
             search_attributes=TypedSearchAttributes(
                 [SearchAttributePair(SYNC_STAGE, RestoreStage.PENDING.value)]
             ),

@@ -10,7 +10,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from playlist_sync.config import Settings
-from playlist_sync.models import SyncPreview, SyncStage
+from playlist_sync.models import CategoryAddition, SyncPreview, SyncStage
 from playlist_sync.planner import build_preview
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.restore.job_store import active_restore
@@ -41,6 +41,50 @@ def memo_for(preview: SyncPreview) -> dict[str, int | str]:
         "totalQuotaCost": preview.total_quota_cost,
         "estimatedDays": preview.estimated_days,
     }
+
+
+def static_summary(job_id: int, strategy: str, preview: SyncPreview) -> str:
+    """One line at the top of the workflow's page: what this sync is."""
+    categories = len(_categories(preview))
+    return (
+        f"Sync {job_id} ({strategy}): {categories} categories, {preview.total_quota_cost:,}"
+        f" quota units, about {preview.estimated_days} day(s)"
+    )
+
+
+def static_details(preview: SyncPreview) -> str:
+    """The plan as the sync started with it (markdown); the current details say where it is."""
+    stages = preview.stages
+    rows = [
+        ("Create playlists", stages.create_playlists.count, stages.create_playlists.quota_cost),
+        ("Add videos", stages.add_videos.count, stages.add_videos.quota_cost),
+        ("Delete old playlists", stages.delete_playlists.count, stages.delete_playlists.quota_cost),
+    ]
+    lines = [
+        "| stage | count | quota |",
+        "|---|---:|---:|",
+        *(f"| {name} | {count:,} | {cost:,} |" for name, count, cost in rows),
+        f"| **Total** | | **{preview.total_quota_cost:,}** |",
+        "",
+        f"About {preview.estimated_days} day(s) at {preview.daily_quota_limit:,} units a day;"
+        " the sync sleeps through each quota reset by itself.",
+        "",
+        "Categories: "
+        + ", ".join(f"{c.category_name} ({c.video_count:,} to add)" for c in _categories(preview)),
+    ]
+    return "\n".join(lines)
+
+
+def _categories(preview: SyncPreview) -> list[CategoryAddition]:
+    """Every category of the plan, once: those with videos to add, then those without."""
+    adding = list(preview.stages.add_videos.by_category)
+    known = {c.category_id for c in adding}
+    adding += [
+        CategoryAddition(category_name=c.category_name, category_id=c.category_id, video_count=0)
+        for c in preview.stages.create_playlists.items
+        if c.category_id not in known
+    ]
+    return adding
 
 
 async def start_sync(
@@ -89,10 +133,16 @@ async def start_sync(
     try:
         handle = await client.start_workflow(
             PlaylistSyncWorkflow.run,
-            SyncInput(job_id=job_id, options=options or SyncOptions()),
+            SyncInput(
+                job_id=job_id,
+                options=options or SyncOptions(),
+                category_names={c.category_id: c.category_name for c in _categories(preview)},
+            ),
             id=workflow_id,
             task_queue=task_queue or settings.temporal_task_queue,
             memo=memo_for(preview),
+            static_summary=static_summary(job_id, strategy.value, preview),
+            static_details=static_details(preview),
             search_attributes=TypedSearchAttributes(
                 [
                     SearchAttributePair(SYNC_STAGE, SyncStage.PENDING.value),

@@ -60,6 +60,8 @@ class SyncInput(BaseModel):
     job_id: int
     options: SyncOptions = Field(default_factory=SyncOptions)
     carried: SyncState | None = None
+    # The preview's category names by id, for the summaries of the steps in the Web UI.
+    category_names: dict[int, str] = Field(default_factory=dict)
 
 
 class StageRequest(BaseModel):
@@ -136,6 +138,14 @@ class JobMirror(BaseModel):
     # Errors of the sync itself (auth, cancel) that the workflow found; items' errors are
     # written by the activities that meet them.
     append_errors: list[SyncError] = Field(default_factory=list)
+
+
+class MirrorAnswer(BaseModel):
+    """What the mirror answers: the quota as the ledger counts it, for the current details."""
+
+    quota_used_by_sync: int
+    quota_used_in_window: int
+    daily_quota: int
 
 
 class SyncProgress(SyncJobRecord):

@@ -117,8 +117,10 @@ async def test_pause_resume_cancel_say_what_happened(
 
             paused = await cli.run("pause")
             assert paused.code == 0, paused.err
-            assert paused.out.strip() == (
-                f"paused sync {n}: the write in flight finishes, then nothing is written until"
+            # The Update answers once the writes in flight have landed, with the state then.
+            assert paused.out.startswith(f"paused sync {n} (paused in "), paused.out
+            assert paused.out.strip().endswith(
+                ": the writes in flight have landed; nothing is written until"
                 f" `starter.py resume {n}`"
             )
             again, status = await asyncio.gather(cli.run("pause", str(n)), cli.run("status"))
@@ -134,8 +136,11 @@ async def test_pause_resume_cancel_say_what_happened(
             await _interrupted_follow_leaves_the_sync_running(cli, n, sigint_ignored=False)
             await _interrupted_follow_leaves_the_sync_running(cli, n, sigint_ignored=True)
 
-            resumed = await cli.run("resume")
-            assert resumed.code == 0 and resumed.out.strip() == f"resumed sync {n}", resumed
+            resumed = await cli.run("resume", "--json")
+            assert resumed.code == 0, resumed
+            state = json.loads(resumed.out)
+            assert set(state) >= STATUS_KEYS - {"previewData"}
+            assert state["id"] == n and state["pauseReason"] is None, state
             not_paused = await cli.run("resume")
             assert not_paused.code == 2 and not_paused.err_lines == [
                 f"error: sync {n} is not paused"
@@ -143,7 +148,8 @@ async def test_pause_resume_cancel_say_what_happened(
 
             cancelled = await cli.run("cancel", str(n))
             assert cancelled.code == 0, cancelled.err
-            assert cancelled.out.startswith(f"cancelled sync {n}: what it did stays on YouTube")
+            assert cancelled.out.startswith(f"cancelled sync {n} (ended in "), cancelled.out
+            assert "what it did stays on YouTube" in cancelled.out
             refusals = await asyncio.gather(
                 cli.run("cancel", str(n)), cli.run("resume", str(n)), cli.run("pause")
             )
