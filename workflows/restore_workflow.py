@@ -132,7 +132,9 @@ class PlaylistRestoreWorkflow:
 
     # -- pause, resume, cancel: the shared write gate (as the sync's: Updates and Signals) -------
 
-    @workflow.update(name="pause")
+    @workflow.update(
+        name="pause", description="pause writing; answers once the writes in flight have landed"
+    )
     async def pause_update(self) -> RestoreJobRecord:
         await self._gate.pause()
         await self._gate.writes_landed()
@@ -142,7 +144,10 @@ class PlaylistRestoreWorkflow:
     def validate_pause(self) -> None:
         self._gate.check_pause()
 
-    @workflow.update(name="resume")
+    @workflow.update(
+        name="resume",
+        description="resume a paused job; answers once writes go on, or when the quota window is still spent",
+    )
     async def resume_update(self) -> RestoreJobRecord:
         await self._gate.resume()
         await self._gate.resume_answered()
@@ -152,7 +157,10 @@ class PlaylistRestoreWorkflow:
     def validate_resume(self) -> None:
         self._gate.check_resume()
 
-    @workflow.update(name="cancel")
+    @workflow.update(
+        name="cancel",
+        description="stop for good; answers once the job has ended (the writes in flight land first)",
+    )
     async def cancel_update(self) -> RestoreJobRecord:
         await self._gate.cancel()
         await workflow.wait_condition(lambda: self._mirrored in _ENDED)
@@ -162,15 +170,15 @@ class PlaylistRestoreWorkflow:
     def validate_cancel(self) -> None:
         self._gate.check_cancel()
 
-    @workflow.signal
+    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
     async def pause(self) -> None:
         await self._gate.pause()
 
-    @workflow.signal
+    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
     async def resume(self) -> None:
         await self._gate.resume()
 
-    @workflow.signal
+    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
     async def cancel(self) -> None:
         await self._gate.cancel()
 
@@ -183,7 +191,7 @@ class PlaylistRestoreWorkflow:
     def _continue_as_new(self) -> None:
         workflow.continue_as_new(self._input.model_copy(update={"carried": self._state}))
 
-    @workflow.query
+    @workflow.query(description="the job's state now, as the Updates answer it")
     def progress(self) -> RestoreJobRecord:
         return self._record(self._visible_stage())
 

@@ -278,7 +278,9 @@ class PlaylistSyncWorkflow:
     # request has taken effect; and Signals of the same names, for scripts and for syncs
     # started before the Updates (their histories replay on the Signals).
 
-    @workflow.update(name="pause")
+    @workflow.update(
+        name="pause", description="pause writing; answers once the writes in flight have landed"
+    )
     async def pause_update(self) -> SyncProgress:
         """Answers once the writes in flight have landed: nothing more is written until
         `resume`."""
@@ -290,7 +292,10 @@ class PlaylistSyncWorkflow:
     def validate_pause(self) -> None:
         self._gate.check_pause()
 
-    @workflow.update(name="resume")
+    @workflow.update(
+        name="resume",
+        description="resume a paused job; answers once writes go on, or when the quota window is still spent",
+    )
     async def resume_update(self) -> SyncProgress:
         """Answers once writes go on, or (asleep on the quota timer) once the quota was read
         and found still spent: then `nextResumeAt` says when it goes on by itself."""
@@ -302,7 +307,10 @@ class PlaylistSyncWorkflow:
     def validate_resume(self) -> None:
         self._gate.check_resume()
 
-    @workflow.update(name="cancel")
+    @workflow.update(
+        name="cancel",
+        description="stop for good; answers once the job has ended (the writes in flight land first)",
+    )
     async def cancel_update(self) -> SyncProgress:
         """Answers once the sync has ended (failed, cancelled by the user): the writes in
         flight have landed and nothing more will be written."""
@@ -314,15 +322,15 @@ class PlaylistSyncWorkflow:
     def validate_cancel(self) -> None:
         self._gate.check_cancel()
 
-    @workflow.signal
+    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
     async def pause(self) -> None:
         await self._gate.pause()
 
-    @workflow.signal
+    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
     async def resume(self) -> None:
         await self._gate.resume()
 
-    @workflow.signal
+    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
     async def cancel(self) -> None:
         await self._gate.cancel()
 
@@ -332,7 +340,7 @@ class PlaylistSyncWorkflow:
         )
         return remaining
 
-    @workflow.query
+    @workflow.query(description="the job's state now, as the Updates answer it")
     def progress(self) -> SyncProgress:
         return self._record(self._visible_stage())
 

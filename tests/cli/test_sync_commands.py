@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,7 +12,15 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from tests.cli.conftest import CliWorld, cli_world_on, slow_youtube, small_library, start_starter
+from playlist_sync.stack.binaries import temporal_cli
+from tests.cli.conftest import (
+    CliWorld,
+    Ran,
+    cli_world_on,
+    slow_youtube,
+    small_library,
+    start_starter,
+)
 
 # SyncJobRecord's keys (the seed's camelCase), plus what `status --json` adds.
 STATUS_KEYS = {
@@ -135,6 +144,7 @@ async def test_pause_resume_cancel_say_what_happened(
             # to every `starter.py` the tests run).
             await _interrupted_follow_leaves_the_sync_running(cli, n, sigint_ignored=False)
             await _interrupted_follow_leaves_the_sync_running(cli, n, sigint_ignored=True)
+            await _the_temporal_cli_shows_and_steers_the_sync(cli, n)
 
             resumed = await cli.run("resume", "--json")
             assert resumed.code == 0, resumed
@@ -163,6 +173,44 @@ async def test_pause_resume_cancel_say_what_happened(
         follow = await cli.run("status", "--follow")
         assert follow.code == 1
         assert follow.err.startswith(f"error: sync {n} was cancelled: cancelled by the user")
+
+
+async def temporal(cli: CliWorld, *args: str) -> Ran:
+    """The `temporal` CLI (the one in .venv) against the test's Temporal server."""
+    process = await asyncio.create_subprocess_exec(
+        temporal_cli(), *args, "--address", cli.world.settings.temporal_address,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return Ran(process.returncode, out.decode(), err.decode())
+
+
+async def _the_temporal_cli_shows_and_steers_the_sync(cli: CliWorld, n: int) -> None:
+    """`temporal workflow metadata` tells where the paused sync is; the Updates take no
+    arguments, so `temporal workflow update execute --name ...` works as `starter.py` does."""
+    workflow = ("--workflow-id", f"playlist-sync-{n}")
+    metadata = await temporal(cli, "workflow", "metadata", *workflow)
+    assert metadata.code == 0, metadata.err
+    # Paused where the `pause` found it: still making the playlists, or adding videos.
+    assert re.search(r"\*\*Paused in (creating playlists|adding videos)\*\*", metadata.out)
+    assert re.search(
+        r"pause +pause writing; answers once the writes in flight have landed", metadata.out
+    )
+    assert "paused by the user" in metadata.out and "units used by this job" in metadata.out
+    assert "used in this window" in metadata.out, metadata.out
+    described = await temporal(cli, "workflow", "describe", *workflow)
+    assert f"Sync {n} (reuse): 2 categories" in described.out, described.out
+
+    update = ("workflow", "update", "execute", *workflow, "--name")
+    refused = await temporal(cli, *update, "pause")
+    assert refused.code != 0 and f"sync {n} is already paused" in refused.err, refused
+    resumed = await temporal(cli, *update, "resume", "--output", "json")
+    assert resumed.code == 0, resumed
+    assert json.loads(resumed.out)["result"]["pauseReason"] is None, resumed.out
+    paused = await temporal(cli, *update, "pause", "--output", "json")
+    assert paused.code == 0, paused
+    assert json.loads(paused.out)["result"]["pauseReason"] == "user_paused", paused.out
 
 
 async def _interrupted_follow_leaves_the_sync_running(

@@ -1,4 +1,5 @@
-"""Signals at awkward moments: asleep on the quota timer, and after the sync has finished."""
+"""Signals at awkward moments: asleep on the quota timer, and after the sync has finished. (A pause
+and resume while asleep: tests/sync/test_write_gate.py, on the time-skipping server.)"""
 
 from __future__ import annotations
 
@@ -87,28 +88,3 @@ async def test_cancel_while_asleep_on_the_quota_timer_ends_at_once_and_a_new_syn
         assert_youtube_matches(world, SMALL_EXPECTED)
         await assert_ledger_matches_youtube(world)
         await assert_signals_to_finished_job_change_nothing(world, next_id, next_handle)
-
-
-async def test_pause_and_resume_while_asleep_go_back_to_sleeping_until_the_reset(
-    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
-) -> None:
-    async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES,
-        daily_quota=BUDGET, quota_reset=f"every:{WINDOW}s",
-    ) as world, world.worker():  # fmt: skip
-        job_id, handle = await start_at_window_start(world)
-        await wait_until_on_the_timer(world, handle)
-        asleep = await world.wait_for(job_id, "pause_reason = 'quota_exhausted'")
-        await handle.signal("pause")
-        await world.wait_for(job_id, "pause_reason = 'user_paused'")
-        written = items_on_youtube(world)
-        await handle.signal("resume")
-        # The user let it go on: it is asleep on the quota again, and `status` must say so
-        # (not "paused by the user") with the same reset time, before that reset comes.
-        again = await world.wait_for(job_id, "pause_reason = 'quota_exhausted'", within=1.5)
-        assert again["next_resume_at"] == asleep["next_resume_at"]
-        assert items_on_youtube(world) == written  # nothing written before the reset
-        result = await handle.result()
-        assert result.stage == "completed"
-        assert_youtube_matches(world, SMALL_EXPECTED)
-        await assert_ledger_matches_youtube(world)

@@ -59,9 +59,12 @@ class ScriptedSync:
     ) -> None:
         self.backups = list(backups)
         # Per category: "auth" fails on a dead grant, "held auth" too once the test releases
-        # `addition_held`, then (or with no script) the category's videos are all added.
+        # `addition_held`, "held" adds one once it releases it, "quota" meets a spent window,
+        # then (or with no script) the category's videos are all added.
         self.additions = {category: list(script) for category, script in (additions or {}).items()}
         self.addition_held = asyncio.Event()
+        # Set once a held batch is in flight.
+        self.addition_in_flight = asyncio.Event()
         self.quota_left = list(quota_left or [10_000])
         self.mirrors: asyncio.Queue[HeldMirror] = asyncio.Queue()
         self.quota_checks: asyncio.Queue[HeldMirror] = asyncio.Queue()
@@ -123,11 +126,17 @@ class ScriptedSync:
         script = self.additions.get(request.category_id) or ["ok"]
         step = script.pop(0) if len(script) > 1 else script[0]
         self.log.append(f"add {request.category_id} {step}")
-        if step == "held auth":
+        if step in ("held", "held auth"):
+            self.addition_in_flight.set()
             await self.addition_held.wait()
         if step in ("auth", "held auth"):
             raise ApplicationError("run `starter.py auth` again", type="AuthRequired")
-        return StepOutcome(done=1)
+        if step == "quota":
+            return StepOutcome(
+                remaining=1, quota_exhausted=True, next_reset=request.now + QUOTA_RESET_FAR_AWAY
+            )
+        # A held batch adds one video of several: the category's next batch adds the rest.
+        return StepOutcome(done=1, remaining=1 if step == "held" else 0)
 
     @activity.defn(name="delete_old_playlists")
     async def delete_old_playlists(self, request: StageRequest) -> StepOutcome:
