@@ -1,20 +1,11 @@
-"""A world ready to sync, and a finer measure of a sync's progress than its mirror gives."""
+"""A finer measure of a sync's progress than its mirror gives, and a small library for the
+scenarios that wait out many quota windows."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any
 
-from temporalio.client import Client, WorkflowExecutionStatus
-from temporalio.service import RPCError
-
-from playlist_sync.reconcile.assignment import Strategy
-from tests.sync.conftest import CATEGORIES
-from tests.sync.world import SyncWorld, library, sync_world, videos
+from tests.sync.world import SyncWorld, library, videos
 
 # Writes done so far, whatever the stage: playlists made, videos added (or skipped) and old
 # playlists deleted. The mirror's `current_stage_progress` moves only once a create or delete
@@ -24,50 +15,6 @@ SELECT (SELECT count(*) FROM categories WHERE youtube_playlist_id IS NOT NULL)
      + (SELECT count(*) FROM sync_video_operations WHERE sync_job_id = $1 AND status <> 'pending')
      + (SELECT count(*) FROM playlists WHERE deleted_from_youtube_at IS NOT NULL)
 """
-
-
-@asynccontextmanager
-async def categorised_world(
-    client: Client,
-    database_url: str,
-    tmp_path: Path,
-    seed: dict[str, Any],
-    *,
-    categories: str = CATEGORIES,
-    strategy: Strategy = Strategy.RECREATE,
-    **options: Any,
-) -> AsyncIterator[SyncWorld]:
-    """A sync_world whose library is imported and whose categories are applied.
-
-    The fault suite syncs with `recreate` unless a test asks for `reuse` too (the `strategy`
-    fixture): most scenarios need the many writes of the seed's plan to hit their fault (a
-    video's insert, a new playlist over the limit); the realism scenarios run with both."""
-    async with sync_world(
-        seed=seed,
-        client=client,
-        database_url=database_url,
-        data_dir=tmp_path / "data",
-        **options,
-    ) as world:
-        world.strategy = strategy
-        try:
-            await world.import_library()
-            await world.apply(categories, tmp_path)
-            yield world
-        finally:
-            await terminate_running_syncs(world)
-
-
-async def terminate_running_syncs(world: SyncWorld) -> None:
-    """A sync that a failing test leaves running would go on (timers, retries) on the shared
-    Temporal server, holding its workflow id, long after its world is gone."""
-    for (workflow_id,) in await world.pool.fetch(
-        "SELECT workflow_id FROM sync_jobs WHERE workflow_id IS NOT NULL"
-    ):
-        handle = world.client.get_workflow_handle(workflow_id)
-        with contextlib.suppress(RPCError):
-            if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
-                await handle.terminate("the test is over")
 
 
 async def work_done(world: SyncWorld, job_id: int) -> int:

@@ -10,11 +10,12 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.emulator.catalog_methods import other_account_title
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
 from tests.faults.checks import assert_youtube_matches
-from tests.faults.scenario import SMALL_CATEGORIES, SMALL_EXPECTED, SMALL_SEED, categorised_world
+from tests.faults.scenario import SMALL_CATEGORIES, SMALL_EXPECTED, SMALL_SEED
 from tests.faults.untrustworthy import finished
-from tests.sync.world import SyncWorld
+from tests.sync.world import SyncWorld, categorised_world
 
 OTHER = "UCanotherchannel000000000"
 
@@ -36,7 +37,12 @@ async def test_another_channels_grant_pauses_the_sync_naming_both_channels(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES
+        dev_server_env.client,
+        database_url,
+        tmp_path,
+        SMALL_SEED,
+        categories=SMALL_CATEGORIES,
+        strategy=Strategy.RECREATE,
     ) as world:
         mine = SMALL_SEED["channel"]
         stored = await world.pool.fetchrow("SELECT channel_id, title FROM library_channel")

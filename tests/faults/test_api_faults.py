@@ -8,13 +8,15 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.reconcile.assignment import Strategy
 from tests.faults.checks import (
     NECESSARY_WRITES,
     assert_ledger_matches_youtube,
     assert_report_matches,
     assert_youtube_matches,
 )
-from tests.faults.scenario import categorised_world
+from tests.sync.conftest import CATEGORIES
+from tests.sync.world import categorised_world
 
 # The emulator's draws are seeded, and one playlist at a time makes the calls (so the draws)
 # come in the same order every run: with this seed 5 writes fail with a 5xx and 4 writes'
@@ -28,7 +30,7 @@ async def test_sync_through_errors_latency_and_lost_answers_ends_right_and_cheap
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, seed
+        dev_server_env.client, database_url, tmp_path, seed, categories=CATEGORIES, strategy=Strategy.RECREATE
     ) as world:  # fmt: skip
         world.admin.set_faults(error_rate=0.05, latency_ms=30, timeout_rate=0.02, seed=SEED)
         async with world.worker():
@@ -73,7 +75,7 @@ async def test_parallel_sync_through_the_same_faults_ends_right(
     """The default: several playlists filled at once, so which call meets which fault varies
     from run to run; whatever it meets, the end is the same."""
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, seed
+        dev_server_env.client, database_url, tmp_path, seed, categories=CATEGORIES, strategy=Strategy.RECREATE
     ) as world:  # fmt: skip
         world.admin.set_faults(error_rate=0.05, latency_ms=30, timeout_rate=0.02)
         async with world.worker():

@@ -8,21 +8,22 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
 from tests.faults.checks import (
     assert_ledger_matches_youtube,
     assert_report_matches,
     assert_youtube_matches,
 )
-from tests.faults.scenario import categorised_world
-from tests.sync.world import items_on_youtube
+from tests.sync.conftest import CATEGORIES
+from tests.sync.world import categorised_world, items_on_youtube
 
 
 async def test_token_expiring_every_two_seconds_is_refreshed_and_the_sync_ends_right(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, seed, token_ttl=2
+        dev_server_env.client, database_url, tmp_path, seed, token_ttl=2, categories=CATEGORIES, strategy=Strategy.RECREATE
     ) as world:  # fmt: skip
         async with world.worker():
             job_id, handle = await world.start()
@@ -40,7 +41,7 @@ async def test_revoked_grant_pauses_for_auth_and_resumes_after_a_new_grant(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, seed
+        dev_server_env.client, database_url, tmp_path, seed, categories=CATEGORIES, strategy=Strategy.RECREATE
     ) as world:  # fmt: skip
         world.admin.set_faults(latency_ms=25)
         async with world.worker():

@@ -15,11 +15,11 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.db.connection import ensure_database, with_database
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.youtube.credentials import token_path
 from tests.faults.checks import database_dump
-from tests.faults.scenario import categorised_world
 from tests.faults.starter_runs import Ran, starter
-from tests.sync.world import SyncWorld, library, videos
+from tests.sync.world import SyncWorld, categorised_world, library, videos
 
 RECIPES, TWINS, OTHER_TWINS = videos("rcp", 5), videos("twa", 2), videos("twb", 2)
 HUGE = 5_001
@@ -88,7 +88,7 @@ async def shelf(
     folder = tmp_path_factory.mktemp("bad-input")
     async with categorised_world(
         dev_server_env.client, with_database(postgres_server_url, name), folder,
-        bad_input_library(), categories=VALID,
+        bad_input_library(), categories=VALID, strategy=Strategy.RECREATE,
     ) as world:  # fmt: skip
         # A playlist of 5,001 videos, as an import of it would leave it (importing that many
         # through the paced client takes seconds for nothing this module tests).
@@ -246,7 +246,7 @@ async def test_second_sync_while_one_runs_is_refused(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, TINY, categories=TINY_CATEGORIES
+        dev_server_env.client, database_url, tmp_path, TINY, categories=TINY_CATEGORIES, strategy=Strategy.RECREATE
     ) as world:  # fmt: skip
         shelf = Shelf(world, tmp_path)
         first = await starter(shelf.env, "sync", "--json", cwd=tmp_path)  # no worker: it waits
@@ -266,7 +266,7 @@ async def test_signals_to_a_finished_sync_are_refused(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, TINY, categories=TINY_CATEGORIES
+        dev_server_env.client, database_url, tmp_path, TINY, categories=TINY_CATEGORIES, strategy=Strategy.RECREATE
     ) as world:  # fmt: skip
         shelf = Shelf(world, tmp_path)
         async with world.worker():

@@ -15,9 +15,9 @@ from playlist_sync.sync.payloads import SyncProgress
 from playlist_sync.workers import build_worker
 from tests.faults.checks import assert_youtube_matches
 from tests.faults.item_inserts import item_inserts
-from tests.faults.scenario import SMALL_CATEGORIES, SMALL_EXPECTED, SMALL_SEED, R, categorised_world
+from tests.faults.scenario import SMALL_CATEGORIES, SMALL_EXPECTED, SMALL_SEED, R
 from tests.faults.untrustworthy import LAG_ALLOWANCE, finished
-from tests.sync.world import SyncWorld, writes_landed
+from tests.sync.world import SyncWorld, categorised_world, writes_landed
 
 SEED = 11
 SMALL_ADDS = sum(len(v) for title, v in SMALL_EXPECTED.items() if title != "Keep me")
@@ -33,7 +33,7 @@ async def test_a_second_attempt_while_the_first_still_writes_adds_nothing_twice(
     async with (
         categorised_world(
             dev_server_env.client, database_url, tmp_path, SMALL_SEED,
-            categories=SMALL_CATEGORIES,
+            categories=SMALL_CATEGORIES, strategy=Strategy.RECREATE,
         ) as world,
         item_inserts(world.emulator.url, held=frozenset({2, 3}), hold_seconds=5) as proxy,
     ):  # fmt: skip
@@ -114,7 +114,7 @@ async def test_a_video_that_always_fails_backs_off_then_pauses_the_sync(
     async with (
         categorised_world(
             dev_server_env.client, database_url, tmp_path, SMALL_SEED,
-            categories=SMALL_CATEGORIES,
+            categories=SMALL_CATEGORIES, strategy=Strategy.RECREATE,
         ) as world,
         item_inserts(world.emulator.url, failing_video=R[1]) as proxy,
     ):  # fmt: skip

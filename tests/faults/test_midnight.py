@@ -12,9 +12,11 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.quota_windows import QuotaReset, next_quota_reset, window_start
+from playlist_sync.reconcile.assignment import Strategy
 from tests.faults.checks import assert_youtube_matches
-from tests.faults.scenario import SMALL_CATEGORIES, SMALL_EXPECTED, SMALL_SEED, categorised_world
+from tests.faults.scenario import SMALL_CATEGORIES, SMALL_EXPECTED, SMALL_SEED
 from tests.faults.untrustworthy import finished
+from tests.sync.world import categorised_world
 
 WINDOW = 12  # seconds: QUOTA_RESET=every:12s
 EMULATOR_QUOTA = 1_500  # YouTube's budget per window; the app believes in 10,000
@@ -28,7 +30,7 @@ async def test_a_refusal_answered_after_the_reset_does_not_close_the_new_window(
     reset = QuotaReset(WINDOW)
     async with categorised_world(
         dev_server_env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES,
-        quota_reset=str(reset), emulator_quota=EMULATOR_QUOTA,
+        quota_reset=str(reset), emulator_quota=EMULATOR_QUOTA, strategy=Strategy.RECREATE,
     ) as world, world.worker():  # fmt: skip
         keep = await world.pool.fetchval(
             "SELECT youtube_playlist_id FROM playlists WHERE title = 'Keep me'"

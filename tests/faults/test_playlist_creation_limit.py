@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.reconcile.assignment import Strategy
 from tests.faults.checks import assert_youtube_matches
 from tests.faults.scenario import (
     SMALL_CATEGORIES,
     SMALL_EXPECTED,
     SMALL_SEED,
-    categorised_world,
 )
 from tests.faults.untrustworthy import CREATES_PER_WINDOW, finished, refusals_by_window
+from tests.sync.world import categorised_world
 
 WITHIN = 50
 WINDOW = 6
@@ -31,7 +32,7 @@ async def test_the_apps_own_creation_limit_waits_before_youtube_refuses(
     playlists a window, says so, and is never refused."""
     async with categorised_world(
         dev_server_env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES,
-        quota_reset=f"every:{WINDOW}s", creates_per_day=2,
+        quota_reset=f"every:{WINDOW}s", creates_per_day=2, strategy=Strategy.RECREATE,
     ) as world:  # fmt: skip
         world.admin.set_faults(playlist_creates_per_window=CREATES_PER_WINDOW)
         async with world.worker():
@@ -61,7 +62,12 @@ async def test_a_made_playlist_is_found_by_its_marker_in_a_lagging_list(
     """Every insert lands and is answered with an error, and lists trail by 2 s: the retry's
     lookup must re-read rather than take an empty answer for 'not made'."""
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES
+        dev_server_env.client,
+        database_url,
+        tmp_path,
+        SMALL_SEED,
+        categories=SMALL_CATEGORIES,
+        strategy=Strategy.RECREATE,
     ) as world:
         world.admin.set_faults(ambiguous_rate=1.0, list_lag_ms=2000, seed=11)
         async with world.worker():

@@ -10,14 +10,15 @@ from pathlib import Path
 import asyncpg
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.reconcile.assignment import Strategy
 from tests.faults.checks import assert_ledger_matches_youtube, assert_youtube_matches
 from tests.faults.scenario import (
     SMALL_CATEGORIES,
     SMALL_EXPECTED,
     SMALL_SEED,
     SMALL_WRITES,
-    categorised_world,
 )
+from tests.sync.world import categorised_world
 
 WINDOW = 2  # seconds: QUOTA_RESET=every:2s
 # Three writes and some reads per window: shorter than making (4) or deleting (4) playlists.
@@ -42,7 +43,7 @@ async def test_quota_exhausted_in_every_stage_sleeps_and_resumes_by_itself(
 ) -> None:
     async with categorised_world(
         dev_server_env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES,
-        daily_quota=BUDGET, quota_reset=f"every:{WINDOW}s",
+        daily_quota=BUDGET, quota_reset=f"every:{WINDOW}s", strategy=Strategy.RECREATE,
     ) as world, world.worker():  # fmt: skip
         keep = await world.pool.fetchval(
             "SELECT youtube_playlist_id FROM playlists WHERE title = 'Keep me'"

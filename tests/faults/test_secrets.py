@@ -11,13 +11,14 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.youtube.credentials import token_path
 from playlist_sync.youtube.oauth_flow import approve_in_background
 from tests.faults.checks import assert_youtube_matches, database_dump
 from tests.faults.processes import WorkerProcesses
-from tests.faults.scenario import categorised_world
 from tests.faults.starter_runs import Ran, starter, user_environment
-from tests.sync.world import ROOT, SyncWorld
+from tests.sync.conftest import CATEGORIES
+from tests.sync.world import ROOT, SyncWorld, categorised_world
 
 # worker.py as a user debugging it would run it: every logger at DEBUG (google-auth,
 # googleapiclient, oauthlib, asyncpg and Temporal's included).
@@ -72,7 +73,7 @@ async def test_no_token_in_temporal_logs_cli_output_or_database(
 ) -> None:
     # Access tokens that live two seconds: the sync uses many, each a chance to leak.
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, seed, token_ttl=2
+        dev_server_env.client, database_url, tmp_path, seed, token_ttl=2, categories=CATEGORIES, strategy=Strategy.RECREATE
     ) as world:  # fmt: skip
         env = world.environment()
         places: dict[str, str] = {}

@@ -9,6 +9,7 @@ from typing import Any
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.db.connection import ensure_database, with_database
+from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.stack.app_database import APP_DATABASE
 from tests.faults.checks import (
     ADDED,
@@ -17,7 +18,8 @@ from tests.faults.checks import (
     assert_youtube_matches,
 )
 from tests.faults.processes import WorkerProcesses, own_dev_server, own_postgres, postgres
-from tests.faults.scenario import categorised_world
+from tests.sync.conftest import CATEGORIES
+from tests.sync.world import categorised_world
 
 DOWN_SECONDS = 3
 
@@ -27,7 +29,9 @@ async def test_temporal_restarted_mid_add_videos_keeps_the_workflow_and_finishes
 ) -> None:
     async with own_dev_server(tmp_path / "temporal") as server:
         client = await server.client()
-        async with categorised_world(client, database_url, tmp_path, seed) as world:
+        async with categorised_world(
+            client, database_url, tmp_path, seed, categories=CATEGORIES, strategy=Strategy.RECREATE
+        ) as world:
             world.admin.set_faults(latency_ms=25)
             with WorkerProcesses(world, tmp_path / "worker.log") as workers:
                 worker = workers.start()
@@ -58,7 +62,7 @@ async def test_postgres_restarted_mid_add_videos_and_the_sync_finishes_right(
         await ensure_database(server_url, APP_DATABASE)
         database_url = with_database(server_url, APP_DATABASE)
         async with categorised_world(
-            dev_server_env.client, database_url, tmp_path, seed
+            dev_server_env.client, database_url, tmp_path, seed, categories=CATEGORIES, strategy=Strategy.RECREATE
         ) as world:  # fmt: skip
             # Its own database starts at sync 1: keep clear of the ids of the shared server's
             # other syncs (tests/conftest.py numbers those in thousands).

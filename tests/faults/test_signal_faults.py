@@ -13,9 +13,10 @@ from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.reconcile.assignment import Strategy
 from tests.faults.checks import assert_ledger_matches_youtube, assert_youtube_matches
-from tests.faults.scenario import SMALL_CATEGORIES, SMALL_EXPECTED, SMALL_SEED, categorised_world
-from tests.sync.world import SyncWorld, items_on_youtube
+from tests.faults.scenario import SMALL_CATEGORIES, SMALL_EXPECTED, SMALL_SEED
+from tests.sync.world import SyncWorld, categorised_world, items_on_youtube
 
 WINDOW = 6  # seconds: long enough to act while asleep, short enough to wait one out
 BUDGET = 600  # about a dozen writes: the first window runs out during add_videos
@@ -64,7 +65,7 @@ async def test_cancel_while_asleep_on_the_quota_timer_ends_at_once_and_a_new_syn
 ) -> None:
     async with categorised_world(
         dev_server_env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES,
-        daily_quota=BUDGET, quota_reset=f"every:{WINDOW}s",
+        daily_quota=BUDGET, quota_reset=f"every:{WINDOW}s", strategy=Strategy.RECREATE,
     ) as world, world.worker():  # fmt: skip
         job_id, handle = await start_at_window_start(world)
         await wait_until_on_the_timer(world, handle)

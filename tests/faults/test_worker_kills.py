@@ -10,6 +10,7 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.reconcile.assignment import Strategy
 from tests.faults.checks import (
     ADDED,
     NECESSARY_WRITES,
@@ -19,7 +20,9 @@ from tests.faults.checks import (
     interrupted_units,
 )
 from tests.faults.processes import WorkerProcesses, identity_of
-from tests.faults.scenario import categorised_world, wait_for_work, work_done
+from tests.faults.scenario import wait_for_work, work_done
+from tests.sync.conftest import CATEGORIES
+from tests.sync.world import categorised_world
 
 # Change it (or set PLAYLIST_SYNC_KILL_SEED) to kill at other points; a failure names it.
 SEED = int(os.environ.get("PLAYLIST_SYNC_KILL_SEED", "20240611"))
@@ -40,7 +43,7 @@ async def test_worker_killed_in_each_stage_at_random_points_leaves_youtube_right
         (deletes_begin, rng.randint(deletes_begin + 1, NECESSARY_WRITES - 1), SLOW),
     ]
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, seed
+        dev_server_env.client, database_url, tmp_path, seed, categories=CATEGORIES, strategy=Strategy.RECREATE
     ) as world:  # fmt: skip
         world.admin.set_faults(latency_ms=FAST)
         with WorkerProcesses(world, tmp_path / "worker.log") as workers:
@@ -74,7 +77,7 @@ async def test_second_worker_finishes_the_sync_when_the_busy_one_is_killed(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
 ) -> None:
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, seed
+        dev_server_env.client, database_url, tmp_path, seed, categories=CATEGORIES, strategy=Strategy.RECREATE
     ) as world:  # fmt: skip
         world.admin.set_faults(latency_ms=FAST)
         with WorkerProcesses(world, tmp_path / "workers.log") as workers:

@@ -20,7 +20,6 @@ from tests.faults.scenario import (
     SMALL_CATEGORIES,
     SMALL_EXPECTED,
     SMALL_SEED,
-    categorised_world,
     wait_for_work,
 )
 from tests.faults.untrustworthy import (
@@ -35,6 +34,8 @@ from tests.faults.untrustworthy import (
     finished,
     refusals_by_window,
 )
+from tests.sync.conftest import CATEGORIES
+from tests.sync.world import categorised_world
 
 SEED = 11
 WITHIN = 90  # seconds: a bound for "never hangs" (every unknown outcome waits out the lag)
@@ -51,7 +52,7 @@ async def _sync_under(
     **options: float,
 ) -> None:
     async with categorised_world(
-        env.client, database_url, tmp_path, seed, strategy=strategy
+        env.client, database_url, tmp_path, seed, categories=CATEGORIES, strategy=strategy
     ) as world:
         trouble.apply(world, SEED)
         async with world.worker():
@@ -102,7 +103,7 @@ async def _limited_sync(env: WorkflowEnvironment, database_url: str, tmp_path: P
     """The small library (4 playlists to make) with 3 new playlists allowed per window."""
     async with categorised_world(
         env.client, database_url, tmp_path, SMALL_SEED, categories=SMALL_CATEGORIES,
-        quota_reset=f"every:{WINDOW}s",
+        quota_reset=f"every:{WINDOW}s", strategy=Strategy.RECREATE,
     ) as world:  # fmt: skip
         world.admin.set_faults(playlist_creates_per_window=CREATES_PER_WINDOW)
         async with world.worker():
@@ -144,7 +145,8 @@ async def test_workers_killed_on_youtube_as_it_is(
     after 45 s, past the HTTP timeout), and the worker SIGKILLed twice while it adds videos:
     YouTube ends exactly right, at most one 429 a window, nothing deleted that was unsafe."""
     async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, seed, strategy=strategy,
+        dev_server_env.client, database_url, tmp_path, seed, categories=CATEGORIES,
+        strategy=strategy,
         quota_reset=f"every:{WINDOW}s",
     ) as world:  # fmt: skip
         Trouble(

@@ -4,6 +4,7 @@ Postgres database, a Temporal server, and helpers to import, categorise, sync an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import os
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from playlist_sync.categories.apply import apply_categories
@@ -289,22 +291,40 @@ async def record_history(handle: WorkflowHandle, name: str) -> None:
 
 @asynccontextmanager
 async def categorised_world(
-    env_client: Client,
+    client: Client,
     database_url: str,
     tmp_path: Path,
-    *,
     seed: dict[str, Any],
+    *,
     categories: str,
+    strategy: Strategy = Strategy.REUSE,
     **options: Any,
 ) -> AsyncIterator[SyncWorld]:
-    """A world whose library is imported and whose categories are applied: ready to sync."""
+    """A sync_world whose library is imported and whose categories are applied: ready to
+    sync with `strategy`. Syncs it leaves running are terminated when it closes."""
     async with sync_world(
         seed=seed,
-        client=env_client,
+        client=client,
         database_url=database_url,
         data_dir=tmp_path / "data",
         **options,
     ) as world:
-        await world.import_library()
-        await world.apply(categories, tmp_path)
-        yield world
+        world.strategy = strategy
+        try:
+            await world.import_library()
+            await world.apply(categories, tmp_path)
+            yield world
+        finally:
+            await terminate_running_syncs(world)
+
+
+async def terminate_running_syncs(world: SyncWorld) -> None:
+    """A sync that a failing test leaves running would go on (timers, retries) on the shared
+    Temporal server, holding its workflow id, long after its world is gone."""
+    for (workflow_id,) in await world.pool.fetch(
+        "SELECT workflow_id FROM sync_jobs WHERE workflow_id IS NOT NULL"
+    ):
+        handle = world.client.get_workflow_handle(workflow_id)
+        with contextlib.suppress(RPCError):
+            if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+                await handle.terminate("the test is over")
