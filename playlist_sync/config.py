@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     temporal_address: str = Field(default="localhost:7233", alias="TEMPORAL_ADDRESS")
     temporal_namespace: str = Field(default="default", alias="TEMPORAL_NAMESPACE")
     temporal_task_queue: str = Field(default="playlist-sync", alias="TEMPORAL_TASK_QUEUE")
+    # Worker Versioning: a worker with a build id declares the version (deployment, build id)
+    # of the code it runs; Temporal sends a sync's tasks to its deployment's current version.
+    # Without one the worker is unversioned (a single worker, the demo, the tests).
+    temporal_deployment_name: str = Field(
+        default="playlist-sync", alias="TEMPORAL_DEPLOYMENT_NAME", min_length=1
+    )
+    temporal_worker_build_id: str | None = Field(default=None, alias="TEMPORAL_WORKER_BUILD_ID")
     youtube_api_url: str | None = Field(default=None, alias="YOUTUBE_API_URL")
     youtube_daily_quota: int = Field(default=10_000, alias="YOUTUBE_DAILY_QUOTA", gt=0)
     youtube_playlist_creates_per_day: int = Field(
@@ -30,7 +37,7 @@ class Settings(BaseSettings):
     )
     quota_reset_text: str = Field(default="pacific-midnight", alias="QUOTA_RESET")
 
-    @field_validator("database_url", "youtube_api_url", mode="before")
+    @field_validator("database_url", "youtube_api_url", "temporal_worker_build_id", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -49,6 +56,14 @@ class Settings(BaseSettings):
             parsed = urlparse(value)
             if parsed.scheme not in ("http", "https") or not parsed.netloc:
                 raise ValueError("must be an http(s) URL such as http://127.0.0.1:8765")
+        return value
+
+    @field_validator("temporal_deployment_name", "temporal_worker_build_id")
+    @classmethod
+    def _check_version_part(cls, value: str | None) -> str | None:
+        # Temporal writes a version as "<deployment>.<build id>".
+        if value is not None and (value.strip() != value or "." in value):
+            raise ValueError("must have no dots and no spaces around it, such as 2026-11-30a")
         return value
 
     @field_validator("temporal_address")

@@ -7,7 +7,8 @@ from datetime import datetime
 
 import asyncpg
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
+from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from activities.restore_activities import RestoreActivities
 from activities.sync_activities import SyncActivities
@@ -46,4 +47,22 @@ async def build_worker(
         workflows=WORKFLOWS,
         activities=activities,
         max_concurrent_activities=32,
+        deployment_config=deployment_config(settings),
+    )
+
+
+def deployment_config(settings: Settings) -> WorkerDeploymentConfig | None:
+    """The version this worker declares (TEMPORAL_DEPLOYMENT_NAME, TEMPORAL_WORKER_BUILD_ID);
+    None, an unversioned worker, without a build id. The workflows choose auto-upgrade (the
+    reason is where they are defined): a running sync moves to the deployment's current
+    version at its next workflow task."""
+    if settings.temporal_worker_build_id is None:
+        return None
+    return WorkerDeploymentConfig(
+        version=WorkerDeploymentVersion(
+            deployment_name=settings.temporal_deployment_name,
+            build_id=settings.temporal_worker_build_id,
+        ),
+        use_worker_versioning=True,
+        default_versioning_behavior=VersioningBehavior.AUTO_UPGRADE,
     )

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 with workflow.unsafe.imports_passed_through():
     from activities.restore_activities import RestoreActivities
@@ -41,7 +42,9 @@ with workflow.unsafe.imports_passed_through():
 _ENDED = (RestoreStage.COMPLETED, RestoreStage.FAILED)
 
 
-@workflow.defn(name="PlaylistRestore")
+# Worker Versioning: auto-upgrade, for the reasons the sync gives (sync_workflow.py): a restore
+# may sleep through quota windows for days, and changes are versioned with `workflow.patched`.
+@workflow.defn(name="PlaylistRestore", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class PlaylistRestoreWorkflow:
     @workflow.init
     def __init__(self, input: RestoreInput) -> None:

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 with workflow.unsafe.imports_passed_through():
     from activities.sync_activities import SyncActivities
@@ -58,7 +59,13 @@ _RECONCILE_PATCH = "reconcile-plan"
 _ENDED = (SyncStage.COMPLETED, SyncStage.FAILED)
 
 
-@workflow.defn(name="PlaylistSync")
+# Worker Versioning: auto-upgrade, not pinned. A sync runs for days and sleeps through quota
+# windows; pinned, it would hold every old worker version until it ended, and a fix (a new
+# build) would never reach the syncs already running. So a running sync moves to the
+# deployment's current version at its next workflow task, and every change to what this
+# workflow does is made replay-safe with `workflow.patched` (see _BACKOFF_PATCH and the write
+# gate), which the recorded histories in tests/sync/histories check.
+@workflow.defn(name="PlaylistSync", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class PlaylistSyncWorkflow:
     @workflow.init
     def __init__(self, input: SyncInput) -> None:

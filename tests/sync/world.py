@@ -125,10 +125,24 @@ class SyncWorld:
         )
 
     @asynccontextmanager
-    async def worker(self) -> AsyncIterator[Worker]:
-        worker = await build_worker(self.client, self.pool, self.settings)
+    async def worker(self, *, build_id: str | None = None) -> AsyncIterator[Worker]:
+        """A worker in this process; with `build_id`, versioned: it declares that build of
+        the world's own deployment (named after its task queue, unique on the shared server)."""
+        settings = self.settings
+        if build_id is not None:
+            settings = settings.model_copy(
+                update={
+                    "temporal_worker_build_id": build_id,
+                    "temporal_deployment_name": self.deployment,
+                }
+            )
+        worker = await build_worker(self.client, self.pool, settings)
         async with worker:
             yield worker
+
+    @property
+    def deployment(self) -> str:
+        return f"deployment-{self.task_queue}"
 
     def worker_process(self, log: Path) -> subprocess.Popen[bytes]:
         """`worker.py` as a user runs it, in its own process (so it can be SIGKILLed)."""
