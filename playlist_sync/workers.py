@@ -53,8 +53,8 @@ async def build_worker(
 
 def deployment_config(settings: Settings) -> WorkerDeploymentConfig | None:
     """The version this worker declares (TEMPORAL_DEPLOYMENT_NAME, TEMPORAL_WORKER_BUILD_ID);
-    None, an unversioned worker, without a build id. The workflows choose auto-upgrade (the
-    reason is where they are defined): a running sync moves to the deployment's current
+    None, an unversioned worker, without a build id. Auto-upgrade, as the workflows choose it
+    (the reason is where they are defined): a running sync moves to the deployment's current
     version at its next workflow task."""
     if settings.temporal_worker_build_id is None:
         return None

@@ -13,7 +13,6 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import VersioningBehavior
 
 with workflow.unsafe.imports_passed_through():
     from activities.restore_activities import RestoreActivities
@@ -40,11 +39,20 @@ with workflow.unsafe.imports_passed_through():
 
 
 _ENDED = (RestoreStage.COMPLETED, RestoreStage.FAILED)
+# The current details' headline for each stage.
+_LABELS = {
+    RestoreStage.PENDING: "Waiting to start",
+    RestoreStage.RESTORING: "Restoring playlists",
+    RestoreStage.PAUSED: "Paused",
+    RestoreStage.COMPLETED: "Restore complete",
+    RestoreStage.FAILED: "Restore failed",
+}
 
 
 # Worker Versioning: auto-upgrade, for the reasons the sync gives (sync_workflow.py): a restore
 # may sleep through quota windows for days, and changes are versioned with `workflow.patched`.
-@workflow.defn(name="PlaylistRestore", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
+# Declared, as the sync's, as the versioned workers' default (playlist_sync/workers.py).
+@workflow.defn(name="PlaylistRestore")
 class PlaylistRestoreWorkflow:
     @workflow.init
     def __init__(self, input: RestoreInput) -> None:
@@ -243,7 +251,7 @@ class PlaylistRestoreWorkflow:
             self._mirrored = shown
             workflow.set_current_details(
                 current_details(
-                    label=f"Restoring snapshot {self._input.backup_snapshot_id}: {shown.value}",
+                    label=f"{_LABELS[shown]} (snapshot {self._input.backup_snapshot_id})",
                     progress=s.progress,
                     total=s.total,
                     quota=Quota(by_job=s.quota_used),

@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import VersioningBehavior
 
 with workflow.unsafe.imports_passed_through():
     from activities.sync_activities import SyncActivities
@@ -64,8 +63,10 @@ _ENDED = (SyncStage.COMPLETED, SyncStage.FAILED)
 # build) would never reach the syncs already running. So a running sync moves to the
 # deployment's current version at its next workflow task, and every change to what this
 # workflow does is made replay-safe with `workflow.patched` (see _BACKOFF_PATCH and the write
-# gate), which the recorded histories in tests/sync/histories check.
-@workflow.defn(name="PlaylistSync", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
+# gate), which the recorded histories in tests/sync/histories check. A versioned worker declares
+# it as its default behaviour (playlist_sync/workers.py): declared here, it would be refused by
+# the unversioned workers (one worker, the demo, the tests) that run without a deployment.
+@workflow.defn(name="PlaylistSync")
 class PlaylistSyncWorkflow:
     @workflow.init
     def __init__(self, input: SyncInput) -> None:

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.restore.models import RestoreJobRecord
@@ -21,6 +22,7 @@ from tests.restore.conftest import (
     wait_for_restore,
 )
 from tests.sync.world import items_on_youtube, sync_world, writes_landed
+from workflows.restore_workflow import PlaylistRestoreWorkflow
 
 
 async def test_pause_resume_cancel_then_restore_again_completes_the_copies(
@@ -50,11 +52,21 @@ async def test_pause_resume_cancel_then_restore_again_completes_the_copies(
             assert items_on_youtube(world) == before, "a write reached YouTube while paused"
             progress = await handle.query("progress", result_type=RestoreJobRecord)
             assert progress.pause_reason == "user_paused" and progress.stage == "paused"
+            # What the Web UI and `temporal workflow metadata` show of it.
+            metadata = await handle.query(
+                "__temporal_workflow_metadata", result_type=WorkflowMetadata
+            )
+            assert metadata.current_details.startswith(f"**Paused (snapshot {snapshot_id})**"), (
+                metadata.current_details
+            )
+            assert "paused by the user" in metadata.current_details
 
             await handle.signal("resume")
             # Cancelled while Beta is half done: its copy is left with some of its videos.
             await wait_for_restore(world, first, added_to("Beta", at_least=1))
-            await handle.signal("cancel")
+            # The Update (the Signals above stay for scripts): it answers once the restore ended.
+            ended = await handle.execute_update(PlaylistRestoreWorkflow.cancel_update)
+            assert ended.stage == "failed" and ended.completed_at is not None
             cancelled = await handle.result()
             await record_history(handle, "pause_resume_cancel")
         assert cancelled.stage == "failed"

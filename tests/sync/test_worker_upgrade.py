@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
-from temporalio.api.enums.v1 import EventType
+from temporalio.api.enums.v1 import EventType, VersioningBehavior
 from temporalio.api.workflowservice.v1 import SetWorkerDeploymentCurrentVersionRequest
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
@@ -63,6 +63,9 @@ async def test_a_sync_started_on_one_version_is_upgraded_mid_sync_and_ends_right
             await make_current(world, "v1")
             job_id, handle = await world.start()
             await world.wait_for(job_id, "stage = 'add_videos' AND current_stage_progress >= 5")
+            described = await handle.describe()
+            versioning = described.raw_description.workflow_execution_info.versioning_info
+            assert versioning.behavior == VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE
             await next_version.enter_async_context(world.worker(build_id="v2"))
             await make_current(world, "v2")
         # v1 is gone: only v2 can finish the sync.
