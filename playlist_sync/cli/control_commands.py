@@ -1,6 +1,7 @@
 """`pause | resume | cancel [JOB]`: the Updates of a sync's workflow. The workflow's validator
 refuses what cannot take effect (exit 2, its reason on one line); otherwise the Update answers
-with the job's state once the request has taken effect, and that state is what is printed."""
+with the job's state once the request has taken effect, and that state is what is printed.
+With no worker polling, nothing could answer: the Signal of the same name is sent instead."""
 
 from __future__ import annotations
 
@@ -26,9 +27,8 @@ from playlist_sync.temporal_client import connect
 from workflows.sync_workflow import PlaylistSyncWorkflow
 
 # How long to wait for the answer: a pause answers once the writes in flight have landed (a
-# write waits up to 30 s for YouTube); with no worker polling, nothing answers at all.
+# write waits up to 30 s for YouTube).
 ANSWER_SECONDS = 120.0
-NO_WORKER_SECONDS = 5.0
 
 _UPDATES = {
     "pause": PlaylistSyncWorkflow.pause_update,
@@ -74,11 +74,19 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         job = await job_to_signal(pool, args.job)
     client = await connect(settings)
     handle = client.get_workflow_handle_for(PlaylistSyncWorkflow.run, job.workflow_id)
-    # A worker that started a moment ago may not show yet (it polls the task queue's
-    # partitions in turn), so even when none shows, wait briefly for the answer.
-    within = ANSWER_SECONDS if await worker_listening(client, settings) else NO_WORKER_SECONDS
     try:
-        answer = await asyncio.wait_for(handle.execute_update(_UPDATES[args.action]), within)
+        if not await worker_listening(client, settings):
+            # No worker to validate and answer an Update: the Signal of the same name waits
+            # in the history for the first worker that runs the sync.
+            await handle.signal(args.action)
+            print(
+                f"sent {args.action} to sync {job.id}; it takes effect when a worker runs the"
+                " sync (is `worker.py` running?)"
+            )
+            return 0
+        answer = await asyncio.wait_for(
+            handle.execute_update(_UPDATES[args.action]), ANSWER_SECONDS
+        )
         # The SDK types an async update named with `name=` as answering its coroutine.
         state = cast(SyncProgress, answer)
     except WorkflowUpdateFailedError as failure:
@@ -94,8 +102,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         raise ServiceUnavailable(f"Temporal refused the {args.action}: {failure}") from None
     except TimeoutError:
         raise CliError(
-            f"sent {args.action} to sync {job.id}; no worker answered within {within:.0f} s:"
-            " it takes effect when a worker runs the sync (is `worker.py` running?)",
+            f"sent {args.action} to sync {job.id}; no answer within {ANSWER_SECONDS:.0f} s: it"
+            " takes effect when a worker runs the sync (is `worker.py` running?)",
             exit_code=1,
         ) from None
     if args.json:
