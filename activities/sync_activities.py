@@ -11,8 +11,8 @@ import asyncpg
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from playlist_sync.library.account import check_account
 from playlist_sync.sync import backup, playlist_creation, playlist_deletion, video_additions
-from playlist_sync.sync.account import check_account
 from playlist_sync.sync.failures import needs_user
 from playlist_sync.sync.job_store import mirror_job
 from playlist_sync.sync.payloads import (

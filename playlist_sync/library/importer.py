@@ -9,6 +9,7 @@ from typing import Protocol
 
 import asyncpg
 
+from playlist_sync.library.account import store_channel
 from playlist_sync.library.store import (
     HIDDEN_ITEM_TITLES,
     Change,
@@ -20,7 +21,6 @@ from playlist_sync.library.store import (
     upsert_playlist,
     upsert_videos,
 )
-from playlist_sync.sync.account import store_channel
 from playlist_sync.youtube.resources import (
     Channel,
     RemotePlaylist,

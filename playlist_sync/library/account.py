@@ -1,4 +1,5 @@
-"""The account a sync writes to must be the one its library was imported from.
+"""The account a sync writes to must be the one its library was imported from (the import
+stores its channel, and each sync step checks it).
 
 `auth` may have been run as another Google account since the import; a sync would then back
 up, fill and delete that account's playlists by another library's plan. One `channels.list`
