@@ -15,7 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from playlist_sync.models import PauseReason
     from playlist_sync.quota_windows import PACIFIC
 
-# The errors the details list, newest last.
+# The last errors a person is shown of a job: here, and by `starter.py status`.
 ERRORS_SHOWN = 5
 
 _PAUSES = {

@@ -472,13 +472,14 @@ class PlaylistSyncWorkflow:
         s = self._state
         if isinstance(arg, AddVideosRequest):
             name = self._category_names.get(arg.category_id, f"category {arg.category_id}")
-            return f"add up to {arg.max_writes} videos to {name!r}"
+            return f"add or edit up to {arg.max_writes} videos in {name!r}"
         if isinstance(arg, JobMirror):
             return f"mirror the state to sync_jobs: {arg.stage.value}"
         done = f": {s.progress:,} of {s.total:,} done" if s.total else ""
         summaries = {
             "back_up_playlists": "back up every playlist and its items before any write",
-            "create_category_playlists": f"create the categories' playlists{done}",
+            "plan_sync": "plan which old playlist each category adopts, or a new one",
+            "create_category_playlists": f"create or adopt the categories' playlists{done}",
             "plan_video_additions": "plan the videos to add, category by category",
             "delete_old_playlists": f"delete the old playlists{done}",
             "quota_remaining": "read the quota left in this window",

@@ -15,8 +15,7 @@ from playlist_sync.models import (
     SyncStage,
 )
 from playlist_sync.sync.job_store import JobRow
-
-ERRORS_SHOWN = 5
+from workflows.current_details import ERRORS_SHOWN
 
 
 def when(at: datetime, now: datetime | None = None) -> str:

@@ -57,7 +57,10 @@ def static_details(preview: SyncPreview) -> str:
     stages = preview.stages
     rows = [
         ("Create playlists", stages.create_playlists.count, stages.create_playlists.quota_cost),
+        ("Adopt old playlists", stages.adopt_playlists.count, stages.adopt_playlists.quota_cost),
         ("Add videos", stages.add_videos.count, stages.add_videos.quota_cost),
+        ("Move videos", stages.move_videos.count, stages.move_videos.quota_cost),
+        ("Remove videos", stages.remove_videos.count, stages.remove_videos.quota_cost),
         ("Delete old playlists", stages.delete_playlists.count, stages.delete_playlists.quota_cost),
     ]
     lines = [
@@ -76,14 +79,20 @@ def static_details(preview: SyncPreview) -> str:
 
 
 def _categories(preview: SyncPreview) -> list[CategoryAddition]:
-    """Every category of the plan, once: those with videos to add, then those without."""
-    adding = list(preview.stages.add_videos.by_category)
-    known = {c.category_id for c in adding}
-    adding += [
-        CategoryAddition(category_name=c.category_name, category_id=c.category_id, video_count=0)
-        for c in preview.stages.create_playlists.items
-        if c.category_id not in known
+    """Every category of the plan, once: those with videos to add, then the others."""
+    stages = preview.stages
+    adding = list(stages.add_videos.by_category)
+    others: list[tuple[int, str]] = [
+        *((c.category_id, c.category_name) for c in stages.create_playlists.items),
+        *((c.category_id, c.category_name) for c in stages.adopt_playlists.items),
+        *((c.category_id, c.category_name) for c in stages.move_videos.by_category),
+        *((c.category_id, c.category_name) for c in stages.remove_videos.by_category),
     ]
+    for category_id, name in others:
+        if category_id not in {c.category_id for c in adding}:
+            adding.append(
+                CategoryAddition(category_name=name, category_id=category_id, video_count=0)
+            )
     return adding
 
 
