@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.write_gate import WriteGate
 
 
+# The stages a job ends in: a `cancel` answers once the row shows one.
 _ENDED = (RestoreStage.COMPLETED, RestoreStage.FAILED)
 # The current details' headline for each stage.
 _LABELS = {

@@ -53,8 +53,7 @@ with workflow.unsafe.imports_passed_through():
 _BACKOFF_PATCH = "add-videos-backoff"
 # The plan (which playlist each category adopts or gets new) is made after the backup.
 _RECONCILE_PATCH = "reconcile-plan"
-
-
+# The stages a job ends in: a `cancel` answers once the row shows one.
 _ENDED = (SyncStage.COMPLETED, SyncStage.FAILED)
 
 
