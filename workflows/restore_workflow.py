@@ -1,14 +1,12 @@
 """A restore as one durable workflow: recreate a snapshot's gone playlists, several at a time.
 
 Like the sync it may run for days: when the quota window is spent it sleeps on a durable timer
-until the next reset, and it pauses, resumes and cancels on the same Updates and Signals. It carries only
-ids and counts; the playlists, their items and their outcomes live in Postgres.
+until the next reset, and it pauses, resumes and cancels on the same Updates and Signals. It
+carries only ids and counts; the playlists, their items and their outcomes live in Postgres.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +14,6 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.restore_activities import RestoreActivities
-    from playlist_sync.models import PauseReason
     from playlist_sync.restore.models import RestoreError, RestoreJobRecord, RestoreStage
     from playlist_sync.restore.payloads import (
         PlaylistOutcome,
@@ -27,19 +24,17 @@ with workflow.unsafe.imports_passed_through():
         RestoreState,
         RestoreWork,
     )
-    from playlist_sync.temporal_client import SYNC_STAGE
     from workflows.current_details import Quota, current_details
+    from workflows.job_workflow import JobWorkflow
     from workflows.steps import (
         RECENT_ERRORS_KEPT,
+        NeedsUser,
         latest_counts,
         run_batches_in_parallel,
-        run_step,
     )
-    from workflows.write_gate import WriteGate
+    from workflows.summaries import restore_step_summary
+    from workflows.write_gate import Hold
 
-
-# The stages a job ends in: a `cancel` answers once the row shows one.
-_ENDED = (RestoreStage.COMPLETED, RestoreStage.FAILED)
 # The current details' headline for each stage.
 _LABELS = {
     RestoreStage.PENDING: "Waiting to start",
@@ -54,69 +49,73 @@ _LABELS = {
 # may sleep through quota windows for days, and changes are versioned with `workflow.patched`.
 # Declared, as the sync's, as the versioned workers' default (playlist_sync/workers.py).
 @workflow.defn(name="PlaylistRestore")
-class PlaylistRestoreWorkflow:
+class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
+    _state: RestoreState
+
     @workflow.init
     def __init__(self, input: RestoreInput) -> None:
+        super().__init__(
+            input.carried or RestoreState(started_at=workflow.now()),
+            subject=f"restore {input.restore_job_id}",
+        )
         self._input = input
         self._job_id = input.restore_job_id
         self._options = input.options
-        self._state = input.carried or RestoreState(started_at=workflow.now())
-        self._gate = WriteGate(
-            self._state,
-            mirror=self._mirror,
-            quota_remaining=self._quota_remaining,
-            continue_as_new=self._continue_as_new,
-            subject=f"restore {input.restore_job_id}",
-        )
-        self._mirror_lock = asyncio.Lock()
-        # The stage the row last showed: a `cancel` answers once it shows the end.
-        self._mirrored: RestoreStage | None = None
-        self._stage_attribute: RestoreStage | None = None
         self._unmirrored_errors: list[RestoreError] = []
 
     # -- the business process -------------------------------------------------------------
 
     @workflow.run
     async def run(self, input: RestoreInput) -> RestoreJobRecord:
-        if self._state.playlists_pending is None:
-            work: RestoreWork = await self._activity(
-                RestoreActivities.list_restore_work, self._request(), bookkeeping=True
+        s = self._state
+        if s.playlists_pending is None:
+            work: RestoreWork = await self._bookkeeping(
+                RestoreActivities.list_restore_work, self._request()
             )
-            self._state.playlists_pending = work.playlist_ids
-            self._state.total = work.total
-            self._state.results = work.totals
-            self._state.progress = work.totals.items_done
+            s.playlists_pending = work.playlist_ids
+            s.total = work.total
+            s.results = work.totals
+            s.progress = work.totals.items_done
         await self._mirror()
-        await self._restore_in_parallel()
-        if self._state.cancelled:
-            self._raise_error("cancelled by the user")
-            return await self._finish(RestoreStage.FAILED)
+        while s.playlists_pending:
+            # Between batches, nothing in flight: where the restore waits, or rolls over.
+            match self._gate.hold():
+                case Hold.CANCELLED:
+                    return await self._end_cancelled(RestoreStage.FAILED, "cancelled by the user")
+                case Hold.UNTIL_RESET:
+                    # The quota window is spent: a durable timer to the reset (00:00 PT).
+                    await self._gate.sleep_until_reset()
+                case Hold.UNTIL_RESUME:
+                    # Paused by the user, after failures in a row, or for `auth`.
+                    await self._gate.wait_for_resume()
+                case None if workflow.info().is_continue_as_new_suggested():
+                    # A long history: go on in a new run with the ids and counts.
+                    await self._roll_over(self._input.model_copy(update={"carried": s}))
+                case None:
+                    await run_batches_in_parallel(
+                        s.playlists_pending,
+                        start=self._restore_batch,
+                        on_outcome=self._count,
+                        after_batch=self._mirror,
+                        writes_allowed=self._gate.writes_allowed,
+                        parallelism=self._options.parallel_playlists,
+                    )
         return await self._finish(RestoreStage.COMPLETED)
 
-    async def _restore_in_parallel(self) -> None:
-        async def restore_batch(playlist: int) -> PlaylistOutcome | None:
-            request = PlaylistRequest(
-                restore_job_id=self._job_id,
-                now=workflow.now(),
-                restore_playlist_id=playlist,
-                max_writes=self._options.writes_per_batch,
-                failures_before_pause=self._options.failures_before_pause,
-            )
-            outcome: PlaylistOutcome | None = await self._activity(
-                RestoreActivities.restore_playlist, request
-            )
-            return outcome
-
-        await run_batches_in_parallel(
-            self._state.playlists_pending or [],
-            start=restore_batch,
-            on_outcome=self._apply,
-            after_batch=self._mirror,
-            gate=self._gate,
-            parallelism=self._options.parallel_playlists,
+    async def _restore_batch(self, playlist: int) -> PlaylistOutcome | NeedsUser:
+        request = PlaylistRequest(
+            restore_job_id=self._job_id,
+            now=workflow.now(),
+            restore_playlist_id=playlist,
+            max_writes=self._options.writes_per_batch,
+            failures_before_pause=self._options.failures_before_pause,
         )
+        outcome: PlaylistOutcome | NeedsUser = await self._writing(
+            RestoreActivities.restore_playlist, request
+        )
+        return outcome
 
-    def _apply(self, outcome: PlaylistOutcome) -> None:
+    def _count(self, outcome: PlaylistOutcome) -> None:
         s = self._state
         s.quota_used = max(s.quota_used, outcome.quota_used)
         s.results = latest_counts(s.results, outcome.totals)
@@ -132,7 +131,6 @@ class PlaylistRestoreWorkflow:
         )
 
     def _raise_error(self, message: str) -> None:
-        """An error of the restore itself (not of an item): kept here and mirrored to Postgres."""
         error = RestoreError(
             entity_type="restore",
             entity_id=str(self._job_id),
@@ -142,15 +140,13 @@ class PlaylistRestoreWorkflow:
         self._state.recent_errors = [*self._state.recent_errors, error][-RECENT_ERRORS_KEPT:]
         self._unmirrored_errors.append(error)
 
-    # -- pause, resume, cancel: the shared write gate (as the sync's: Updates and Signals) -------
+    # -- pause, resume, cancel: Updates and Signals, as the sync's -----------------------------
 
     @workflow.update(
         name="pause", description="pause writing; answers once the writes in flight have landed"
     )
     async def pause_update(self) -> RestoreJobRecord:
-        await self._gate.pause()
-        await self._gate.writes_landed()
-        return self._record(self._visible_stage())
+        return await self._pause_and_answer()
 
     @pause_update.validator
     def validate_pause(self) -> None:
@@ -161,9 +157,7 @@ class PlaylistRestoreWorkflow:
         description="resume a paused job; answers once writes go on, or when the quota window is still spent",
     )
     async def resume_update(self) -> RestoreJobRecord:
-        await self._gate.resume()
-        await self._gate.resume_answered()
-        return self._record(self._visible_stage())
+        return await self._resume_and_answer()
 
     @resume_update.validator
     def validate_resume(self) -> None:
@@ -174,9 +168,7 @@ class PlaylistRestoreWorkflow:
         description="stop for good; answers once the job has ended (the writes in flight land first)",
     )
     async def cancel_update(self) -> RestoreJobRecord:
-        await self._gate.cancel()
-        await workflow.wait_condition(lambda: self._mirrored in _ENDED)
-        return self._record(self._visible_stage())
+        return await self._cancel_and_answer()
 
     @cancel_update.validator
     def validate_cancel(self) -> None:
@@ -194,38 +186,14 @@ class PlaylistRestoreWorkflow:
     async def cancel(self) -> None:
         await self._gate.cancel()
 
-    async def _quota_remaining(self) -> int:
-        remaining: int = await self._activity(
-            RestoreActivities.restore_quota_remaining, self._request(), bookkeeping=True
-        )
-        return remaining
-
-    def _continue_as_new(self) -> None:
-        workflow.continue_as_new(self._input.model_copy(update={"carried": self._state}))
-
     @workflow.query(description="the job's state now, as the Updates answer it")
     def progress(self) -> RestoreJobRecord:
         return self._record(self._visible_stage())
 
-    # -- mirror, activities -----------------------------------------------------------------
-
-    async def _finish(self, stage: RestoreStage) -> RestoreJobRecord:
-        s = self._state
-        s.completed_at = workflow.now()
-        s.pause_reason = None
-        s.next_resume_at = None
-        await self._mirror(stage)
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        return self._record(stage)
-
-    def _visible_stage(self) -> RestoreStage:
-        s = self._state
-        if s.completed_at is not None:
-            return RestoreStage.FAILED if s.cancelled else RestoreStage.COMPLETED
-        return RestoreStage.PAUSED if s.is_paused() else RestoreStage.RESTORING
+    # -- the job's row, its record, its steps ---------------------------------------------------
 
     async def _mirror(self, stage: RestoreStage | None = None) -> None:
-        """Write the state to the restore_jobs row and the SyncStage search attribute."""
+        """Write the state to the restore_jobs row, the search attribute, the current details."""
         async with self._mirror_lock:
             shown = stage or self._visible_stage()
             s = self._state
@@ -243,13 +211,8 @@ class PlaylistRestoreWorkflow:
                 append_errors=self._unmirrored_errors,
             )
             self._unmirrored_errors = []
-            s.quota_used = await self._activity(
-                RestoreActivities.mirror_restore_job, mirror, bookkeeping=True
-            )
-            if shown != self._stage_attribute:
-                workflow.upsert_search_attributes([SYNC_STAGE.value_set(shown.value)])
-                self._stage_attribute = shown
-            self._mirrored = shown
+            s.quota_used = await self._bookkeeping(RestoreActivities.mirror_restore_job, mirror)
+            self._show_stage(shown)
             workflow.set_current_details(
                 current_details(
                     label=f"{_LABELS[shown]} (snapshot {self._input.backup_snapshot_id})",
@@ -264,31 +227,17 @@ class PlaylistRestoreWorkflow:
                 )
             )
 
-    def _request(self) -> RestoreRequest:
-        return RestoreRequest(restore_job_id=self._job_id, now=workflow.now())
-
-    async def _activity(
-        self, activity: Callable[..., Any], arg: Any, *, bookkeeping: bool = False
-    ) -> Any:
-        resumes = self._gate.resumes_received
-        step = run_step(
-            activity,
-            arg,
-            heartbeat=timedelta(seconds=self._options.heartbeat_seconds),
-            on_needs_user=lambda message: self._needs_user(message, resumes),
-            bookkeeping=bookkeeping,
-            summary=_summary(activity, arg),
+    async def _quota_remaining(self) -> int:
+        remaining: int = await self._bookkeeping(
+            RestoreActivities.restore_quota_remaining, self._request()
         )
-        # A step that may write counts as in flight until it lands: `pause` answers after.
-        return await (step if bookkeeping else self._gate.count_write(step))
+        return remaining
 
-    def _needs_user(self, message: str, resumes_at_start: int) -> None:
-        """An AuthRequired: pause until the user runs `starter.py auth` and resumes (a step
-        that started before that resume failed on the old grant: the next one tries anew)."""
-        if self._gate.resumed_since(resumes_at_start):
-            return
-        self._state.pause_reason = PauseReason.AUTH_REQUIRED
-        self._raise_error(message)
+    def _visible_stage(self) -> RestoreStage:
+        s = self._state
+        if s.completed_at is not None:
+            return RestoreStage.FAILED if s.cancelled else RestoreStage.COMPLETED
+        return RestoreStage.PAUSED if s.is_paused() else RestoreStage.RESTORING
 
     def _record(self, stage: RestoreStage) -> RestoreJobRecord:
         s = self._state
@@ -309,15 +258,12 @@ class PlaylistRestoreWorkflow:
             completed_at=s.completed_at,
         )
 
+    def _request(self) -> RestoreRequest:
+        return RestoreRequest(restore_job_id=self._job_id, now=workflow.now())
 
-def _summary(activity: Callable[..., Any], arg: Any) -> str:
-    """What the step does, as the Web UI's timeline shows it."""
-    if isinstance(arg, PlaylistRequest):
-        return (
-            f"recreate playlist {arg.restore_playlist_id} of the snapshot:"
-            f" up to {arg.max_writes} writes"
-        )
-    if isinstance(arg, RestoreMirror):
-        return f"mirror the state to restore_jobs: {arg.stage.value}"
-    name = getattr(activity, "__name__", str(activity))
-    return name.replace("_", " ")
+    def _summary(self, activity: Any, arg: Any) -> str:
+        return restore_step_summary(activity, arg)
+
+    @property
+    def _heartbeat(self) -> timedelta:
+        return timedelta(seconds=self._options.heartbeat_seconds)

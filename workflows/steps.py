@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -12,9 +13,6 @@ from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
-
-with workflow.unsafe.imports_passed_through():
-    from workflows.write_gate import WriteGate
 
 # Errors a workflow keeps for its `progress` query and its current details; all of them are
 # in the job's row.
@@ -32,33 +30,55 @@ _STEP_RETRY = RetryPolicy(
 _BOOKKEEPING_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
 
 
+@dataclass(frozen=True)
+class NeedsUser:
+    """A step's answer when only the user can get past its failure (`starter.py auth`): the
+    job pauses for them instead of retrying."""
+
+    message: str
+
+
 async def run_step(
     activity: Callable[..., Any],
     arg: Any,
     *,
     heartbeat: timedelta,
-    on_needs_user: Callable[[str], None],
-    bookkeeping: bool = False,
-    summary: str | None = None,
-) -> Any:
-    """Run one activity; when only the user can fix its failure, say so and return None.
-    `summary` is what the Web UI's timeline shows of it."""
+    summary: str,
+) -> Any | NeedsUser:
+    """Run one step that may write to YouTube, retried while another try may get past its
+    failure. `summary` is what the Web UI's timeline shows of it."""
     try:
-        return await workflow.execute_activity_method(
-            activity,
-            arg,
-            start_to_close_timeout=timedelta(minutes=10),
-            # A killed worker's batch is retried on another after at most this long.
-            heartbeat_timeout=heartbeat,
-            retry_policy=_BOOKKEEPING_RETRY if bookkeeping else _STEP_RETRY,
-            summary=summary,
-        )
+        return await _execute(activity, arg, heartbeat, _STEP_RETRY, summary)
     except ActivityError as error:
         cause = error.cause
         if isinstance(cause, ApplicationError) and cause.type in NEEDS_USER:
-            on_needs_user(cause.message)
-            return None
+            return NeedsUser(cause.message)
         raise
+
+
+async def run_bookkeeping(
+    activity: Callable[..., Any], arg: Any, *, heartbeat: timedelta, summary: str
+) -> Any:
+    """Run one step that only reads or writes Postgres: retried until Postgres is back."""
+    return await _execute(activity, arg, heartbeat, _BOOKKEEPING_RETRY, summary)
+
+
+async def _execute(
+    activity: Callable[..., Any],
+    arg: Any,
+    heartbeat: timedelta,
+    retry_policy: RetryPolicy,
+    summary: str,
+) -> Any:
+    return await workflow.execute_activity_method(
+        activity,
+        arg,
+        start_to_close_timeout=timedelta(minutes=10),
+        # A killed worker's batch is retried on another after at most this long.
+        heartbeat_timeout=heartbeat,
+        retry_policy=retry_policy,
+        summary=summary,
+    )
 
 
 class BatchOutcome(Protocol):
@@ -72,43 +92,40 @@ Outcome = TypeVar("Outcome", bound=BatchOutcome)
 async def run_batches_in_parallel(
     pending: list[int],
     *,
-    start: Callable[[int], Awaitable[Outcome | None]],
+    start: Callable[[int], Awaitable[Outcome | NeedsUser | None]],
     on_outcome: Callable[[Outcome], None],
     after_batch: Callable[[], Awaitable[None]],
-    gate: WriteGate,
+    writes_allowed: Callable[[], bool],
     parallelism: int,
-) -> bool:
-    """Batches for each pending playlist until none is left, several playlists at once but one
-    batch per playlist (YouTube answers parallel inserts into one playlist with backendError).
-    Removes finished ids from `pending`; False when the user cancelled."""
-    running: dict[asyncio.Task[Outcome | None], int] = {}
+) -> None:
+    """Batches for each pending playlist, several playlists at once but one batch per playlist
+    (YouTube answers parallel inserts into one playlist with backendError). Removes finished
+    ids from `pending`. Returns when none is left, or, once the batches in flight have landed,
+    when writes are held (pause, quota, cancel) or the history should roll over. `start`
+    answers None when it did not run (writes were held while it waited to retry)."""
+    running: dict[asyncio.Task[Outcome | NeedsUser | None], int] = {}
     waiting = list(pending)
     while pending:
         # Start a batch for each free slot while nothing holds the writes back; when the
         # server suggests continue-as-new, let the running batches land and roll over.
-        launch = gate.writes_allowed() and not workflow.info().is_continue_as_new_suggested()
+        launch = writes_allowed() and not workflow.info().is_continue_as_new_suggested()
         while launch and waiting and len(running) < max(1, parallelism):
             item = waiting.pop(0)
             running[asyncio.ensure_future(start(item))] = item
         if not running:
-            # Everything in flight has landed: now pause, sleep or stop as asked.
-            if not await gate.open():
-                return False
-            waiting = list(pending)
-            continue
+            return  # everything in flight has landed: the workflow pauses, sleeps or rolls over
         done, _ = await workflow.wait(list(running), return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             item = running.pop(task)
             outcome = task.result()
-            if outcome is not None:
+            if outcome is not None and not isinstance(outcome, NeedsUser):
                 on_outcome(outcome)
-            if outcome is not None and outcome.remaining == 0 and not outcome.held:
-                pending.remove(item)
-            else:
-                # Keep on with the playlist it was on: fewer playlists half-filled.
-                waiting.insert(0, item)
+                if outcome.remaining == 0 and not outcome.held:
+                    pending.remove(item)
+                    continue
+            # Keep on with the playlist it was on: fewer playlists half-filled.
+            waiting.insert(0, item)
         await after_batch()
-    return True
 
 
 CountsT = TypeVar("CountsT", bound=BaseModel)

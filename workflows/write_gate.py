@@ -1,8 +1,9 @@
 """When a long-running writer may write: pause, resume, cancel and the sleep until the quota
 resets. Shared by the sync and restore workflows (workflow code: deterministic, no I/O).
 
-The workflow lets the batches in flight land, then asks `open()`; that returns once writes may
-go on (False if the user cancelled meanwhile).
+Between batches, with nothing in flight, the workflow asks `hold()` what holds the writes back
+(the user's cancel, a spent quota window, a pause) and waits for it where its `run()` says so:
+`sleep_until_reset()` on a durable timer, `wait_for_resume()` until the user's `resume`.
 
 `pause`, `resume` and `cancel` arrive as Updates (validated first: a request that cannot take
 effect is refused with its reason, before anything is written to the history) or, from scripts
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from enum import Enum
 from typing import TypeVar
 
 from temporalio import workflow
@@ -52,6 +54,17 @@ class RequestRefused(ApplicationError):
         super().__init__(message, type="RequestRefused", non_retryable=True)
 
 
+class Hold(Enum):
+    """What holds a job's writes back, between batches."""
+
+    # The user cancelled: the job ends; what is done stays.
+    CANCELLED = "cancelled"
+    # The quota window (or YouTube's limit on new playlists) is spent: until the next reset.
+    UNTIL_RESET = "until_reset"
+    # Paused by the user, by failures in a row, or for `starter.py auth`: until `resume`.
+    UNTIL_RESUME = "until_resume"
+
+
 class WriteGate:
     def __init__(
         self,
@@ -59,7 +72,6 @@ class WriteGate:
         *,
         mirror: Callable[[], Awaitable[None]],
         quota_remaining: Callable[[], Awaitable[int]],
-        continue_as_new: Callable[[], None],
         subject: str,
         resume_hint: str = "",
     ) -> None:
@@ -71,7 +83,6 @@ class WriteGate:
         self._writes_in_flight = 0
         self._mirror = mirror
         self._quota_remaining = quota_remaining
-        self._continue_as_new = continue_as_new
         # `resume`s received while writes were held, and how many of them the gate has acted on.
         self._resumes_received = 0
         self._resumes_acted_on = 0
@@ -83,23 +94,18 @@ class WriteGate:
     def writes_allowed(self) -> bool:
         return self._state.writes_allowed()
 
-    async def open(self) -> bool:
-        """Wait until writes may go on; False when the user cancelled meanwhile."""
+    def hold(self) -> Hold | None:
+        """What holds the writes back now; None when they may go on."""
         s = self._state
-        while not s.writes_allowed():
-            if s.cancel_requested:
-                s.cancelled = True
-                return False
-            if s.pause_reason in SLEEPS_UNTIL_RESET and not s.user_paused:
-                await self._sleep_until_reset()
-            else:
-                await self._wait_for_resume()
-        if workflow.info().is_continue_as_new_suggested():
-            await workflow.wait_condition(workflow.all_handlers_finished)
-            self._continue_as_new()
-        return True
+        if s.writes_allowed():
+            return None
+        if s.cancel_requested:
+            return Hold.CANCELLED
+        if s.pause_reason in SLEEPS_UNTIL_RESET and not s.user_paused:
+            return Hold.UNTIL_RESET
+        return Hold.UNTIL_RESUME
 
-    async def _sleep_until_reset(self) -> None:
+    async def sleep_until_reset(self) -> None:
         """A durable timer to the quota reset: no retry loop burns quota or CPU meanwhile. An
         early `resume` wakes it to look at the quota, and it goes on if one write fits."""
         s = self._state
@@ -136,7 +142,8 @@ class WriteGate:
         if not s.user_paused:
             await self._mirror()
 
-    async def _wait_for_resume(self) -> None:
+    async def wait_for_resume(self) -> None:
+        """Until the user's `resume` (or `cancel`): the pause is in the row while it waits."""
         s = self._state
         if s.user_paused:
             s.pause_reason = PauseReason.USER_PAUSED

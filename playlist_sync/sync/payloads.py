@@ -53,6 +53,8 @@ class SyncState(PauseState):
     planned: bool = False
     # add_videos: the categories that still have pending operations.
     categories_pending: list[int] | None = None
+    # The stage has nothing left to write: the workflow goes on to the next one.
+    stage_done: bool = False
     started_at: datetime | None = None
 
 
