@@ -39,9 +39,6 @@ class ApiCall:
             if value.strip()
         ]
 
-    def flag(self, name: str) -> bool:
-        return (self.query.get(name) or "").lower() == "true"
-
     def body_as(self, model: type[ModelT]) -> ModelT:
         try:
             return model.model_validate(self.body if self.body is not None else {})

@@ -104,18 +104,6 @@ class ResponseLost(Exception):
     """The connection dropped after the request was sent, so the answer never arrived."""
 
 
-# For the workflow's RetryPolicy: everything except Transient and RateLimited.
-NON_RETRYABLE_ERROR_TYPES: tuple[str, ...] = (
-    "QuotaExceeded",
-    "PlaylistCreationLimited",
-    "PlaylistNotFound",
-    "VideoUnavailable",
-    "PlaylistFull",
-    "InvalidInput",
-    "AuthRequired",
-    "Forbidden",
-)
-
 _QUOTA = {"quotaExceeded", "dailyLimitExceeded"}
 _RATE = {"rateLimitExceeded", "userRateLimitExceeded"}
 # YouTube's 429 for the daily limit on new playlists ("You are creating too many playlists...").

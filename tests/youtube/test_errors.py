@@ -11,7 +11,6 @@ import pytest
 from google.auth import exceptions as auth_exceptions
 from googleapiclient.errors import HttpError
 
-from playlist_sync.youtube import errors
 from playlist_sync.youtube.errors import (
     AuthRequired,
     Forbidden,
@@ -123,10 +122,3 @@ def test_typed_errors_pass_through_and_unknown_ones_stay_visible() -> None:
 def test_a_body_that_is_not_json_still_classifies() -> None:
     error = classify(HttpError(httplib2.Response({"status": 502}), b"<html>Bad gateway</html>"))
     assert type(error) is Transient and error.reason is None
-
-
-def test_non_retryable_names_match_the_classes() -> None:
-    for name in errors.NON_RETRYABLE_ERROR_TYPES:
-        assert issubclass(getattr(errors, name), YouTubeError)
-    assert "Transient" not in errors.NON_RETRYABLE_ERROR_TYPES
-    assert "RateLimited" not in errors.NON_RETRYABLE_ERROR_TYPES
