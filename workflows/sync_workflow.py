@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from playlist_sync.youtube.timeouts import HEARTBEAT_TIMEOUT
     from workflows.current_details import sync_details
     from workflows.job_workflow import JobWorkflow
+    from workflows.retry_backoff import RetryBackoff
     from workflows.steps import RECENT_ERRORS_KEPT, NeedsUser, run_batches_in_parallel
     from workflows.summaries import sync_step_summary
     from workflows.sync_state import count_outcome, job_mirror, note_backup, sync_record
@@ -41,8 +42,6 @@ _STAGES = [
     SyncStage.ADD_VIDEOS,
     SyncStage.DELETE_PLAYLISTS,
 ]
-# A batch that failed in a way another try may get past waits on a durable timer first.
-_BACKOFF_PATCH = "add-videos-backoff"
 # The plan (which playlist each category adopts or gets new) is made after the backup.
 _RECONCILE_PATCH = "reconcile-plan"
 
@@ -51,7 +50,7 @@ _RECONCILE_PATCH = "reconcile-plan"
 # windows; pinned, it would hold every old worker version until it ended, and a fix (a new
 # build) would never reach the syncs already running. So a running sync moves to the
 # deployment's current version at its next workflow task, and every change to what this
-# workflow does is made replay-safe with `workflow.patched` (see _BACKOFF_PATCH and the write
+# workflow does is made replay-safe with `workflow.patched` (see retry_backoff.py and the write
 # gate), which the recorded histories in tests/sync/histories check. A versioned worker declares
 # it as its default behaviour (playlist_sync/workers.py): declared here, it would be refused by
 # the unversioned workers (one worker, the demo, the tests) that run without a deployment.
@@ -72,8 +71,8 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
         # The quota window as the last mirror found it (None until then): the current details.
         self._window: MirrorAnswer | None = None
         self._unmirrored_errors: list[SyncError] = []
-        # add_videos: batches in a row that each category ended with `retry_later`.
-        self._failures_in_a_row: dict[int, int] = {}
+        # add_videos: a category's batches that keep failing wait before the next one.
+        self._backoff = RetryBackoff(input.options)
 
     # -- the business process -------------------------------------------------------------
 
@@ -168,7 +167,7 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
         )
 
     async def _add_batch(self, category_id: int) -> StepOutcome | NeedsUser | None:
-        if not await self._back_off(category_id):
+        if not await self._backoff.wait(category_id, self._gate.writes_allowed):
             return None  # paused or cancelled meanwhile: the run decides what next
         request = AddVideosRequest(
             job_id=self._job_id,
@@ -179,33 +178,9 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
             lag_allowance_seconds=self._options.lag_allowance_seconds,
         )
         outcome = await self._writing(SyncActivities.add_videos_to_playlist, request)
-        if isinstance(outcome, StepOutcome) and outcome.retry_later:
-            # In a row: a batch that added something before it failed starts the count
-            # again, so that errors spread over a long playlist never add up to minutes.
-            before = 0 if outcome.done else self._failures_in_a_row.get(category_id, 0)
-            self._failures_in_a_row[category_id] = before + 1
-        elif isinstance(outcome, StepOutcome):
-            self._failures_in_a_row.pop(category_id, None)
+        if isinstance(outcome, StepOutcome):
+            self._backoff.note(category_id, outcome)
         return outcome
-
-    async def _back_off(self, category_id: int) -> bool:
-        """After failures in a row, wait 1 s, 2 s, 4 s ... (options) on a durable timer before
-        the category's next batch, rather than relaunch it at once forever. False when writes
-        were held meanwhile (pause, cancel)."""
-        failures = self._failures_in_a_row.get(category_id, 0)
-        if not failures or not workflow.patched(_BACKOFF_PATCH):
-            return True
-        o = self._options
-        delay = min(o.retry_delay_seconds * 2 ** (failures - 1), o.max_retry_delay_seconds)
-        try:
-            await workflow.wait_condition(
-                lambda: not self._gate.writes_allowed(),
-                timeout=timedelta(seconds=delay),
-                timeout_summary="retry after a failure",
-            )
-        except TimeoutError:
-            return True
-        return False
 
     def _count(self, outcome: StepOutcome) -> None:
         self._note_errors(outcome.new_errors)
