@@ -7,7 +7,6 @@ thread and the event loop never waits on the network.
 from __future__ import annotations
 
 import asyncio
-import http.client
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,25 +16,23 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
-import httplib2
-from google.auth.exceptions import GoogleAuthError
 from google.oauth2.credentials import Credentials
-from googleapiclient.errors import HttpError
 
 from playlist_sync.config import Settings
-from playlist_sync.quota_windows import quota_refusal
 from playlist_sync.youtube import wire
-from playlist_sync.youtube.costs import READ_COST, WRITE_COST
+from playlist_sync.youtube.call_charges import (
+    CALL_FAILURES,
+    Call,
+    Service,
+    reserve,
+    settle_failure,
+)
 from playlist_sync.youtube.credentials import CredentialsProvider
 from playlist_sync.youtube.errors import (
     AuthRequired,
     Forbidden,
-    PlaylistCreationLimited,
     PlaylistNotFound,
-    QuotaExceeded,
-    ResponseLost,
     Transient,
-    YouTubeError,
     classify,
 )
 from playlist_sync.youtube.quota_ledger import QuotaLedger
@@ -48,41 +45,8 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 
-# What the network stack and google-auth raise; anything else is a bug and stays untranslated.
-_CALL_FAILURES = (
-    HttpError,
-    OSError,
-    http.client.HTTPException,
-    httplib2.HttpLib2Error,
-    GoogleAuthError,
-    ResponseLost,
-    YouTubeError,
-)
-# Failures that prove the request never reached YouTube, so YouTube charged nothing.
-_NEVER_SENT = (ConnectionRefusedError, httplib2.ServerNotFoundError)
-
-Service = Any  # googleapiclient's Resource, which is untyped
+# A list method, given the page token to ask for.
 PageRequest = Callable[[Service, str | None], Any]
-
-
-@dataclass(frozen=True)
-class _Call:
-    operation: str  # the API method, e.g. "playlistItems.insert": the ledger's `operation`
-    write: bool
-    details: dict[str, Any]
-    request: Callable[[Service], Any]  # builds the googleapiclient HttpRequest
-
-    @property
-    def cost(self) -> int:
-        return WRITE_COST if self.write else READ_COST
-
-    @property
-    def creates_playlist(self) -> bool:
-        return self.operation == "playlists.insert"
-
-    def describe(self) -> str:
-        shown = ", ".join(f"{k}={v}" for k, v in self.details.items() if not isinstance(v, list))
-        return f"{self.operation} ({shown})" if shown else self.operation
 
 
 @dataclass(frozen=True)
@@ -272,12 +236,12 @@ class YouTubeClient:
     async def _write(
         self, operation: str, details: dict[str, Any], request: Callable[[Service], Any]
     ) -> dict[str, Any]:
-        return await self._call(_Call(operation, True, details, request))
+        return await self._call(Call(operation, True, details, request))
 
     async def _read(
         self, operation: str, details: dict[str, Any], request: Callable[[Service], Any]
     ) -> dict[str, Any]:
-        return await self._call(_Call(operation, False, details, request))
+        return await self._call(Call(operation, False, details, request))
 
     async def _pages(
         self, operation: str, details: dict[str, Any], request: PageRequest
@@ -295,7 +259,7 @@ class YouTubeClient:
             if not page_token:
                 return resources
 
-    async def _call(self, call: _Call) -> dict[str, Any]:
+    async def _call(self, call: Call) -> dict[str, Any]:
         attempt = 0
         reauthorised = False
         while True:
@@ -317,29 +281,19 @@ class YouTubeClient:
                     raise
                 reauthorised = True
 
-    async def _send(self, call: _Call) -> dict[str, Any]:
+    async def _send(self, call: Call) -> dict[str, Any]:
         credentials = await _in_call_thread(self.credentials.access_credentials)
         # The window the call is charged to, whenever its answer comes: a refusal belongs to it.
         charged_at = self.ledger_time()
-        event_id = await self.ledger.reserve(
-            call.cost,
-            call.operation,
-            call.details,
-            sync_job_id=self.sync_job_id,
-            at=charged_at,
-        )
-        if call.creates_playlist:
-            try:
-                await self.ledger.reserve_creation(charged_at)
-            except PlaylistCreationLimited as limited:
-                await self.ledger.release(event_id, limited.outcome)
-                raise
+        event_id = await reserve(self.ledger, call, charged_at, self.sync_job_id)
         await self.limiter.acquire(WRITE_WEIGHT if call.write else READ_WEIGHT)
         try:
             answer = await _in_call_thread(self._execute, call, credentials)
-        except _CALL_FAILURES as failure:
+        except CALL_FAILURES as failure:
             error = classify(failure, call.describe())
-            await self._settle_failure(call, charged_at, event_id, failure, error, credentials)
+            if error.status == 401:
+                self.credentials.invalidate(credentials.token)
+            await settle_failure(self.ledger, call, charged_at, event_id, failure, error)
             log.debug("%s failed: %s", call.describe(), error)
             raise error from failure
         except Exception as failure:
@@ -354,52 +308,11 @@ class YouTubeClient:
         log.debug("%s ok (%d units)", call.describe(), call.cost)
         return answer
 
-    def _execute(self, call: _Call, credentials: Credentials) -> dict[str, Any]:
+    def _execute(self, call: Call, credentials: Credentials) -> dict[str, Any]:
         # Runs in a worker thread: its own Http, so no httplib2 object is shared by threads.
         http = authorized_http(credentials, self.timeout)
         answer = call.request(youtube_service(self.api_url)).execute(http=http)
         return answer if isinstance(answer, dict) else {}
-
-    async def _settle_failure(
-        self,
-        call: _Call,
-        charged_at: datetime,
-        event_id: int,
-        failure: BaseException,
-        error: YouTubeError,
-        credentials: Credentials,
-    ) -> None:
-        if error.status == 401:
-            self.credentials.invalidate(credentials.token)
-        quota_refused = False
-        if isinstance(error, PlaylistCreationLimited):
-            # One refusal per window, whatever the number of workers: none sends another.
-            await self.ledger.refuse_creations(charged_at)
-            error.next_reset = self.ledger.next_reset(charged_at)
-        elif isinstance(error, QuotaExceeded):
-            quota_refused = True
-            # YouTube's count is the one that matters: close the window the call was charged
-            # to (not the one its answer arrived in) for every process.
-            refusal = quota_refusal(charged_at, self.ledger.reset)
-            if refusal.closes is not None:
-                await self.ledger.mark_exhausted(charged_at)
-            error.next_reset = refusal.retry_at
-        if call.creates_playlist and _made_nothing(error, failure):
-            await self.ledger.release_creation(charged_at)
-        # 401s and quotaExceeded refusals are free on YouTube, and so is a request that never
-        # left: give their units back so the ledger keeps matching YouTube's own count.
-        if error.status == 401 or quota_refused or isinstance(failure, _NEVER_SENT):
-            await self.ledger.release(event_id, error.outcome)
-        else:
-            await self.ledger.record_outcome(event_id, error.outcome)
-
-
-def _made_nothing(error: YouTubeError, failure: BaseException) -> bool:
-    """The write certainly did not happen: never sent, or refused with a 4xx (not a 409
-    conflict, nor the 429 that may come after the playlist was made)."""
-    if isinstance(failure, _NEVER_SENT):
-        return True
-    return error.status is not None and 400 <= error.status < 500 and error.status not in (409, 429)
 
 
 T = TypeVar("T")
