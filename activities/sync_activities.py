@@ -12,7 +12,13 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from playlist_sync.library.account import check_account
-from playlist_sync.sync import backup, playlist_creation, playlist_deletion, video_additions
+from playlist_sync.sync import (
+    backup,
+    operation_planning,
+    playlist_creation,
+    playlist_deletion,
+    video_additions,
+)
 from playlist_sync.sync.failures import needs_user
 from playlist_sync.sync.job_store import mirror_job
 from playlist_sync.sync.payloads import (
@@ -115,7 +121,7 @@ class SyncActivities:
 
     @activity.defn
     async def plan_video_additions(self, request: StageRequest) -> AdditionPlan:
-        return await video_additions.plan_video_additions(self._pool, request.job_id)
+        return await operation_planning.plan_video_additions(self._pool, request.job_id)
 
     @activity.defn
     async def add_videos_to_playlist(self, request: AddVideosRequest) -> StepOutcome:
