@@ -19,7 +19,6 @@ from playlist_sync.sync import (
     playlist_deletion,
     video_additions,
 )
-from playlist_sync.sync.failures import needs_user
 from playlist_sync.sync.job_store import mirror_job
 from playlist_sync.sync.payloads import (
     AdditionPlan,
@@ -33,6 +32,7 @@ from playlist_sync.sync.payloads import (
 from playlist_sync.sync.sync_plan import SyncPlan, plan_sync
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import YouTubeError
+from playlist_sync.youtube.failures import needs_user
 from playlist_sync.youtube.quota_ledger import QuotaLedger
 
 # Opens a YouTube client whose quota events are charged to the job, on the workflow's clock.

@@ -18,7 +18,6 @@ from collections.abc import Callable
 import asyncpg
 
 from playlist_sync.models import SyncVideoStatus
-from playlist_sync.sync.failures import ends_the_step, worth_retrying
 from playlist_sync.sync.job_store import quota_used_by_sync, writes_held
 from playlist_sync.sync.operation_failures import (
     end_operation,
@@ -51,6 +50,7 @@ from playlist_sync.youtube.errors import (
     QuotaExceeded,
     YouTubeError,
 )
+from playlist_sync.youtube.failures import ends_the_step, worth_retrying
 
 
 async def add_videos_to_playlist(
