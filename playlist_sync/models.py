@@ -38,14 +38,14 @@ class SyncStage(StrEnum):
 
 
 STAGE_LABELS: dict[SyncStage, str] = {
-    SyncStage.PENDING: "Waiting to start",
-    SyncStage.BACKUP: "Backing up playlists",
+    SyncStage.PENDING: "Ready to sync",
+    SyncStage.BACKUP: "Creating backup",
     SyncStage.CREATE_PLAYLISTS: "Creating playlists",
     SyncStage.ADD_VIDEOS: "Adding videos",
     SyncStage.DELETE_PLAYLISTS: "Deleting old playlists",
-    SyncStage.COMPLETED: "Completed",
-    SyncStage.FAILED: "Failed",
-    SyncStage.PAUSED: "Paused",
+    SyncStage.COMPLETED: "Sync complete",
+    SyncStage.FAILED: "Sync failed",
+    SyncStage.PAUSED: "Sync paused",
 }
 
 
