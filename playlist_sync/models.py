@@ -278,6 +278,9 @@ class SyncPreview(SeedModel):
     # Beside the seed's keys: what the plan leaves out, and the quota left in this window.
     unavailable_videos: list[UnavailableVideo] = Field(default_factory=list)
     quota_remaining_today: int = 0
+    # Unavailable videos whose items an adopted playlist already holds: the sync leaves those
+    # items where they are (no one could add them back), so they are not left out.
+    unavailable_videos_left_in_place: list[UnavailableVideo] = Field(default_factory=list)
     # Left in no playlist by the user's choice once the old playlists are deleted (the backup
     # keeps them).
     videos_in_no_playlist: list[VideoInNoPlaylist] = Field(default_factory=list)
