@@ -20,9 +20,9 @@ from playlist_sync.restore.payloads import (
     RestoreWork,
 )
 from playlist_sync.restore.quota import youtube_for_restore
-from playlist_sync.sync.failures import needs_user
 from playlist_sync.youtube.client import YouTubeClient
 from playlist_sync.youtube.errors import YouTubeError
+from playlist_sync.youtube.failures import needs_user
 
 
 class RestoreActivities:

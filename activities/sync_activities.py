@@ -12,8 +12,13 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from playlist_sync.library.account import check_account
-from playlist_sync.sync import backup, playlist_creation, playlist_deletion, video_additions
-from playlist_sync.sync.failures import needs_user
+from playlist_sync.sync import (
+    backup,
+    operation_planning,
+    playlist_creation,
+    playlist_deletion,
+    video_additions,
+)
 from playlist_sync.sync.job_store import mirror_job
 from playlist_sync.sync.payloads import (
     AdditionPlan,
@@ -27,6 +32,7 @@ from playlist_sync.sync.payloads import (
 from playlist_sync.sync.sync_plan import SyncPlan, plan_sync
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import YouTubeError
+from playlist_sync.youtube.failures import needs_user
 from playlist_sync.youtube.quota_ledger import QuotaLedger
 
 # Opens a YouTube client whose quota events are charged to the job, on the workflow's clock.
@@ -55,12 +61,16 @@ class SyncActivities:
         pool: asyncpg.Pool,
         youtube: YouTubeFactory,
         ledger: QuotaLedger,
-        writes: int = 50,
+        playlist_writes_per_step: int = 50,
     ) -> None:
         self._pool = pool
         self._youtube = youtube
         self._ledger = ledger
-        self._writes_per_step = writes
+        # The most playlists one create_playlists or delete_playlists step writes (adopted ones'
+        # updates and new ones, or deletions); the workflow runs the step again until none is
+        # left. Not SyncOptions.writes_per_batch: the workflow sends that to add_videos only
+        # (AddVideosRequest.max_writes), and these steps' StageRequest carries no cap.
+        self._playlist_writes_per_step = playlist_writes_per_step
 
     async def _with_youtube(
         self, request: StageRequest, step: Callable[[SyncYouTube], Awaitable[T]]
@@ -107,7 +117,7 @@ class SyncActivities:
                 yt,
                 self._pool,
                 request.job_id,
-                self._writes_per_step,
+                self._playlist_writes_per_step,
                 _heartbeat,
                 request.lag_allowance_seconds,
             ),
@@ -115,7 +125,7 @@ class SyncActivities:
 
     @activity.defn
     async def plan_video_additions(self, request: StageRequest) -> AdditionPlan:
-        return await video_additions.plan_video_additions(self._pool, request.job_id)
+        return await operation_planning.plan_video_additions(self._pool, request.job_id)
 
     @activity.defn
     async def add_videos_to_playlist(self, request: AddVideosRequest) -> StepOutcome:
@@ -132,7 +142,7 @@ class SyncActivities:
             return await self._with_youtube(
                 request,
                 lambda yt: playlist_deletion.delete_old_playlists(
-                    yt, self._pool, request.job_id, self._writes_per_step, _heartbeat
+                    yt, self._pool, request.job_id, self._playlist_writes_per_step, _heartbeat
                 ),
             )
         except playlist_deletion.NoBackupSnapshot as refusal:

@@ -38,14 +38,14 @@ class SyncStage(StrEnum):
 
 
 STAGE_LABELS: dict[SyncStage, str] = {
-    SyncStage.PENDING: "Waiting to start",
-    SyncStage.BACKUP: "Backing up playlists",
+    SyncStage.PENDING: "Ready to sync",
+    SyncStage.BACKUP: "Creating backup",
     SyncStage.CREATE_PLAYLISTS: "Creating playlists",
     SyncStage.ADD_VIDEOS: "Adding videos",
     SyncStage.DELETE_PLAYLISTS: "Deleting old playlists",
-    SyncStage.COMPLETED: "Completed",
-    SyncStage.FAILED: "Failed",
-    SyncStage.PAUSED: "Paused",
+    SyncStage.COMPLETED: "Sync complete",
+    SyncStage.FAILED: "Sync failed",
+    SyncStage.PAUSED: "Sync paused",
 }
 
 
@@ -278,6 +278,9 @@ class SyncPreview(SeedModel):
     # Beside the seed's keys: what the plan leaves out, and the quota left in this window.
     unavailable_videos: list[UnavailableVideo] = Field(default_factory=list)
     quota_remaining_today: int = 0
+    # Unavailable videos whose items an adopted playlist already holds: the sync leaves those
+    # items where they are (no one could add them back), so they are not left out.
+    unavailable_videos_left_in_place: list[UnavailableVideo] = Field(default_factory=list)
     # Left in no playlist by the user's choice once the old playlists are deleted (the backup
     # keeps them).
     videos_in_no_playlist: list[VideoInNoPlaylist] = Field(default_factory=list)

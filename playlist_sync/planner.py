@@ -129,14 +129,30 @@ async def reconciliation(db: Database, strategy: Strategy) -> Reconciliation:
     return reconcile(await targets(db), await candidates(db), strategy)
 
 
-async def unavailable_videos(db: Database) -> list[UnavailableVideo]:
-    """The categories' videos a sync cannot add (deleted or private), with the reason."""
+async def unavailable_videos(db: Database) -> list[tuple[int, UnavailableVideo]]:
+    """The categories' videos a sync cannot add (deleted or private), with the reason, each
+    beside its category's id."""
     rows = await db.fetch(
-        """SELECT c.name, v.youtube_video_id, v.unavailable_reason FROM categories c
+        """SELECT c.id, c.name, v.youtube_video_id, v.unavailable_reason FROM categories c
            JOIN category_videos cv ON cv.category_id = c.id JOIN videos v ON v.id = cv.video_id
            WHERE v.unavailable_reason IS NOT NULL ORDER BY c.position, c.id, cv.position"""
     )
-    return [UnavailableVideo(category_name=r[0], youtube_video_id=r[1], reason=r[2]) for r in rows]
+    return [
+        (r[0], UnavailableVideo(category_name=r[1], youtube_video_id=r[2], reason=r[3]))
+        for r in rows
+    ]
+
+
+def _left_in_place(plan: Reconciliation) -> set[tuple[int, str]]:
+    """(category, video) of the unavailable videos whose items the playlist a category adopts
+    already holds: its edit leaves them where they are (Target.tolerated), as add_videos does."""
+    return {
+        (choice.target.key, item.video_id)
+        for choice in plan.choices
+        if choice.adopted is not None
+        for item in choice.adopted.items
+        if item.video_id in choice.target.tolerated
+    }
 
 
 async def playlists_to_delete(db: Database) -> list[PlaylistToDelete]:
@@ -250,6 +266,7 @@ async def build_preview(
     alternative = PlanCost(
         total_quota_cost=WRITE_COST * plans[other].writes, estimated_days=days(plans[other])
     )
+    in_place = _left_in_place(plan)
     return SyncPreview(
         stages=_stages(plan, ids),
         total_quota_cost=WRITE_COST * plan.writes,
@@ -257,8 +274,13 @@ async def build_preview(
         daily_quota_limit=daily_quota,
         strategy=strategy.value,
         alternatives=Alternatives(**{other.value: alternative}),
-        unavailable_videos=unavailable,
+        unavailable_videos=[
+            v for key, v in unavailable if (key, v.youtube_video_id) not in in_place
+        ],
         quota_remaining_today=remaining,
+        unavailable_videos_left_in_place=[
+            v for key, v in unavailable if (key, v.youtube_video_id) in in_place
+        ],
         videos_in_no_playlist=in_no_playlist,
         shared_videos=shared,
     )

@@ -14,7 +14,7 @@ from rich.table import Table
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.console import stdout_console
 from playlist_sync.config import Settings
-from playlist_sync.models import SyncPreview
+from playlist_sync.models import SyncPreview, UnavailableVideo
 from playlist_sync.planner import build_preview
 from playlist_sync.reconcile.assignment import Strategy
 
@@ -148,17 +148,25 @@ def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> 
     if preview.shared_videos:
         _show_shared(preview, console)
 
-    if preview.unavailable_videos:
-        console.print("Left out: videos YouTube cannot add", style="bold")
-        left_out = Table()
-        left_out.add_column("Category")
-        left_out.add_column("Video")
-        left_out.add_column("Why")
-        for video in preview.unavailable_videos:
-            left_out.add_row(
-                escape(video.category_name), video.youtube_video_id, escape(video.reason)
-            )
-        console.print(left_out)
+    _show_unavailable("Left out: videos YouTube cannot add", preview.unavailable_videos, console)
+    _show_unavailable(
+        "Left where they are: videos YouTube cannot add that the adopted playlists hold",
+        preview.unavailable_videos_left_in_place,
+        console,
+    )
+
+
+def _show_unavailable(title: str, videos: list[UnavailableVideo], console: Console) -> None:
+    if not videos:
+        return
+    console.print(title, style="bold")
+    table = Table()
+    table.add_column("Category")
+    table.add_column("Video")
+    table.add_column("Why")
+    for video in videos:
+        table.add_row(escape(video.category_name), video.youtube_video_id, escape(video.reason))
+    console.print(table)
 
 
 # Enough to see whether the sharing is meant; `preview --json` has them all.

@@ -18,7 +18,6 @@ from playlist_sync.restore.job_store import append_errors, writes_held
 from playlist_sync.restore.models import RestoreError
 from playlist_sync.restore.payloads import PlaylistOutcome, PlaylistRequest
 from playlist_sync.restore.youtube_port import RestoreYouTube
-from playlist_sync.sync.failures import ends_the_step
 from playlist_sync.youtube.errors import (
     PlaylistFull,
     PlaylistNotFound,
@@ -26,6 +25,7 @@ from playlist_sync.youtube.errors import (
     VideoUnavailable,
     YouTubeError,
 )
+from playlist_sync.youtube.failures import ends_the_step
 
 
 async def add_items(

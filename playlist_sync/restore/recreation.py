@@ -17,8 +17,8 @@ from playlist_sync.restore.job_store import append_errors
 from playlist_sync.restore.models import RestoreError
 from playlist_sync.restore.payloads import PlaylistOutcome
 from playlist_sync.restore.youtube_port import RestoreYouTube
-from playlist_sync.sync.failures import ends_the_step
 from playlist_sync.youtube.errors import PlaylistNotFound, QuotaExceeded, YouTubeError
+from playlist_sync.youtube.failures import ends_the_step
 
 _MARKER = re.compile(r"\(playlist-sync restore (\d+), playlist (\d+)\)")
 

@@ -13,12 +13,12 @@ import asyncpg
 
 from playlist_sync.models import SyncError, SyncStage
 from playlist_sync.playlist_marker import without_marker
-from playlist_sync.sync.failures import ends_the_step
 from playlist_sync.sync.job_store import append_errors, writes_held
 from playlist_sync.sync.lagging_reads import wait_heartbeating
 from playlist_sync.sync.payloads import StepOutcome
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import PlaylistNotFound, QuotaExceeded, YouTubeError
+from playlist_sync.youtube.failures import ends_the_step
 
 _TO_UPDATE = """
     SELECT p.category_id, p.adopted_playlist_id, p.update_started_at,

@@ -13,12 +13,12 @@ from playlist_sync.models import StageCounts, SyncError, SyncStage
 from playlist_sync.planner import categories_to_create
 from playlist_sync.playlist_marker import description_for, marked_by
 from playlist_sync.sync.adoption import update_adopted_playlists, updates_pending
-from playlist_sync.sync.failures import ends_the_step
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
 from playlist_sync.sync.lagging_reads import FIRST_DELAY, wait_heartbeating
 from playlist_sync.sync.payloads import LAG_ALLOWANCE_SECONDS, StepOutcome
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import PlaylistCreationLimited, QuotaExceeded, YouTubeError
+from playlist_sync.youtube.failures import ends_the_step
 
 
 async def _to_create(pool: asyncpg.Pool, job_id: int) -> list[asyncpg.Record]:

@@ -11,11 +11,11 @@ import asyncpg
 from playlist_sync.models import PlaylistToDelete, StageCounts, SyncError, SyncStage
 from playlist_sync.planner import playlists_to_delete
 from playlist_sync.sync.deletion_safety import unsafe_to_delete
-from playlist_sync.sync.failures import ends_the_step, worth_retrying
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
 from playlist_sync.sync.payloads import StepOutcome
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import PlaylistNotFound, QuotaExceeded, YouTubeError
+from playlist_sync.youtube.failures import ends_the_step, worth_retrying
 
 # A playlist holding a video that failed to go into its category's playlist is kept: deleting
 # it would lose the video from the user's playlists (it is still in the backup).

@@ -22,7 +22,6 @@ from playlist_sync.reconcile.playlist_edit import (
     edit_for,
     position_after_predecessor,
 )
-from playlist_sync.sync.failures import worth_retrying
 from playlist_sync.sync.lagging_reads import settled_items
 from playlist_sync.sync.playlist_leases import (
     PlaylistLease,
@@ -34,6 +33,7 @@ from playlist_sync.sync.playlist_leases import (
 from playlist_sync.sync.playlist_writes import insert_in_place, note_refuses_positions
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import InvalidInput, PlaylistFull, YouTubeError
+from playlist_sync.youtube.failures import worth_retrying
 from playlist_sync.youtube.resources import RemotePlaylistItem
 
 # Read, compare and repair at most this often in one batch; then the workflow tries later.

@@ -147,6 +147,7 @@ async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
         "dailyQuotaLimit",
         "unavailableVideos",
         "quotaRemainingToday",
+        "unavailableVideosLeftInPlace",
         "videosInNoPlaylist",
         "sharedVideos",
         "strategy",
@@ -163,3 +164,42 @@ async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
     assert preview["totalQuotaCost"] == 50 * (2 + 28 + 3)
     assert {v["youtubeVideoId"] for v in preview["unavailableVideos"]} == {DELETED, PRIVATE}
     assert preview["videosInNoPlaylist"] == []  # every video of the old playlists has a category
+
+
+async def test_preview_tells_unavailable_videos_left_in_place_from_those_left_out(
+    cli_world: CliWorld,
+) -> None:
+    """A playlist a category adopts keeps its items of the category's unavailable videos (no
+    one could add them back): the preview says they stay, not that they are left out, and the
+    sync does what the preview said."""
+    await cli_world.ready_to_sync()
+    preview = json.loads((await cli_world.run("preview", "--json")).out)
+    adopted = {
+        a["categoryName"]: a["playlistName"] for a in preview["stages"]["adoptPlaylists"]["items"]
+    }
+    # Guitar adopts Guitar, which holds the private video; Cooking adopts Dinners, and
+    # Recipes, the one playlist holding the deleted video, is deleted.
+    assert adopted == {"Cooking": "Dinners", "Guitar": "Guitar"}
+    assert preview["unavailableVideosLeftInPlace"] == [
+        {"categoryName": "Guitar", "youtubeVideoId": PRIVATE, "reason": "private"}
+    ]
+    assert preview["unavailableVideos"] == [
+        {"categoryName": "Cooking", "youtubeVideoId": DELETED, "reason": "deleted"}
+    ]
+
+    text = (await cli_world.run("preview")).out
+    left_out, _, in_place = text.partition("Left where they are: ")
+    assert "Left out: videos YouTube cannot add" in left_out, text
+    assert DELETED in left_out and PRIVATE not in left_out, text
+    assert "the adopted playlists hold" in in_place and PRIVATE in in_place, text
+
+    async with cli_world.world.worker():
+        ran = await cli_world.run("sync", "--follow", within=90)
+    assert ran.code == 0, ran.err
+    job = json.loads((await cli_world.run("status", "--json")).out)
+    assert job["stage"] == "completed"
+    skipped = [e["entityId"] for e in job["errors"] if e["message"].startswith("skipped in")]
+    assert skipped == [DELETED]
+    assert job["stageResults"]["add_videos"]["skipped"] == 1
+    guitar = next(p for p in cli_world.world.admin.state()["playlists"] if p["title"] == "Guitar")
+    assert PRIVATE in [item["videoId"] for item in guitar["items"]]

@@ -128,6 +128,7 @@ async def test_old_rows_are_rewritten_in_the_seed_shapes(db_pool: asyncpg.Pool) 
             "moveVideos": {**none, "byCategory": []},
             "removeVideos": {**none, "byCategory": []},
         },
+        "unavailableVideosLeftInPlace": [],
         "videosInNoPlaylist": [],
         "sharedVideos": [],
         "strategy": "recreate",

@@ -103,6 +103,7 @@ keep_playlists: [Watch again]
         {"categoryName": "Cooking", "youtubeVideoId": "c", "reason": "deleted"},
         {"categoryName": "Tunes", "youtubeVideoId": "p", "reason": "private"},
     ]
+    assert data["unavailableVideosLeftInPlace"] == []  # new playlists hold nothing yet
     assert data["totalQuotaCost"] == 450
     assert data["dailyQuotaLimit"] == 10_000
     assert data["quotaRemainingToday"] == 1_000
@@ -125,6 +126,13 @@ keep_playlists: [Watch again]
     ]
     assert planned["removeVideos"]["count"] == planned["moveVideos"]["count"] == 0
     assert [p["playlistName"] for p in planned["deletePlaylists"]["items"]] == ["Old stuff"]
+    # The deleted c stays in Recipes, so it is not left out; p goes with Old stuff.
+    assert reuse["unavailableVideos"] == [
+        {"categoryName": "Tunes", "youtubeVideoId": "p", "reason": "private"}
+    ]
+    assert reuse["unavailableVideosLeftInPlace"] == [
+        {"categoryName": "Cooking", "youtubeVideoId": "c", "reason": "deleted"}
+    ]
 
 
 async def test_estimated_days_count_the_rest_of_a_partly_used_window(
@@ -171,6 +179,7 @@ async def test_nothing_to_do_costs_nothing(db_pool: asyncpg.Pool) -> None:
         "dailyQuotaLimit",
         "unavailableVideos",
         "quotaRemainingToday",
+        "unavailableVideosLeftInPlace",
         "videosInNoPlaylist",
         "strategy",
         "alternatives",

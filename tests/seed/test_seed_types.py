@@ -3,6 +3,8 @@ that the JSON tests rely on fails on a renamed key."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from playlist_sync.models import (
@@ -48,7 +50,13 @@ def test_our_enums_hold_the_seed_values() -> None:
     assert {s.value for s in SyncVideoStatus} == literals(SEED["SyncVideoStatus"])
     # Beside the seed's reasons: auth_required (only the user can renew the grant).
     assert literals(SEED["PauseReason"]) <= {r.value for r in PauseReason}
-    assert set(STAGE_LABELS) == set(SyncStage)
+
+
+def test_the_stage_labels_are_the_seeds_word_for_word() -> None:
+    block = VENDORED.read_text().split("export const STAGE_LABELS", 1)[1].split("};", 1)[0]
+    seed = dict(re.findall(r"^\s*(\w+): '([^']*)',$", block, re.MULTILINE))
+    assert len(seed) == len(SyncStage)
+    assert {stage.value: label for stage, label in STAGE_LABELS.items()} == seed
 
 
 def _preview() -> dict:

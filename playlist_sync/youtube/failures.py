@@ -1,4 +1,7 @@
-"""Which YouTube errors end an item, which are worth another try, and which need the user."""
+"""Which YouTube errors end an item, which are worth another try, and which need the user.
+
+The sync's and the restore's steps answer a YouTube error the same way, by these rules.
+"""
 
 from __future__ import annotations
 
@@ -24,4 +27,6 @@ def needs_user(error: YouTubeError) -> bool:
 
 
 def ends_the_step(error: YouTubeError) -> bool:
+    """Not the item's own failure: the step raises it, and Temporal retries the activity or
+    the workflow pauses for the user."""
     return worth_retrying(error) or needs_user(error)
