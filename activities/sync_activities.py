@@ -61,16 +61,10 @@ class SyncActivities:
         pool: asyncpg.Pool,
         youtube: YouTubeFactory,
         ledger: QuotaLedger,
-        playlist_writes_per_step: int = 50,
     ) -> None:
         self._pool = pool
         self._youtube = youtube
         self._ledger = ledger
-        # The most playlists one create_playlists or delete_playlists step writes (adopted ones'
-        # updates and new ones, or deletions); the workflow runs the step again until none is
-        # left. Not SyncOptions.writes_per_batch: the workflow sends that to add_videos only
-        # (AddVideosRequest.max_writes), and these steps' StageRequest carries no cap.
-        self._playlist_writes_per_step = playlist_writes_per_step
 
     async def _with_youtube(
         self, request: StageRequest, step: Callable[[SyncYouTube], Awaitable[T]]
@@ -117,7 +111,7 @@ class SyncActivities:
                 yt,
                 self._pool,
                 request.job_id,
-                self._playlist_writes_per_step,
+                request.max_writes,
                 _heartbeat,
                 request.lag_allowance_seconds,
             ),
@@ -142,7 +136,7 @@ class SyncActivities:
             return await self._with_youtube(
                 request,
                 lambda yt: playlist_deletion.delete_old_playlists(
-                    yt, self._pool, request.job_id, self._playlist_writes_per_step, _heartbeat
+                    yt, self._pool, request.job_id, request.max_writes, _heartbeat
                 ),
             )
         except playlist_deletion.NoBackupSnapshot as refusal:

@@ -103,7 +103,8 @@ def sync_details(s: SyncState, shown: SyncStage, window: MirrorAnswer | None) ->
     """A sync's current details: `window` is the quota window as the last mirror found it."""
     label = STAGE_LABELS[shown]
     if shown == SyncStage.PAUSED:
-        label = f"{label} in {STAGE_LABELS[s.stage].lower()}"
+        # As `starter.py status` says it: "Paused in adding videos".
+        label = f"Paused in {STAGE_LABELS[s.stage].lower()}"
     return current_details(
         label=label,
         progress=s.progress,

@@ -290,6 +290,7 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
             job_id=self._job_id,
             now=workflow.now(),
             lag_allowance_seconds=self._options.lag_allowance_seconds,
+            max_writes=self._options.writes_per_batch,
         )
 
     def _summary(self, activity: Any, arg: Any) -> str:

@@ -73,11 +73,13 @@ class StageRequest(BaseModel):
     now: datetime
     # SyncOptions.lag_allowance_seconds, for every read-back of the step.
     lag_allowance_seconds: float = LAG_ALLOWANCE_SECONDS
+    # SyncOptions.writes_per_batch: the most writes the step makes before it answers, so that
+    # a pause or the quota's end is seen between steps (the backup makes none).
+    max_writes: int = 50
 
 
 class AddVideosRequest(StageRequest):
     category_id: int
-    max_writes: int
     failures_before_pause: int
 
 

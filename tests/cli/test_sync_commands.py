@@ -193,7 +193,7 @@ async def _the_temporal_cli_shows_and_steers_the_sync(cli: CliWorld, n: int) -> 
     metadata = await temporal(cli, "workflow", "metadata", *workflow)
     assert metadata.code == 0, metadata.err
     # Paused where the `pause` found it: still making the playlists, or adding videos.
-    assert re.search(r"\*\*Sync paused in (creating playlists|adding videos)\*\*", metadata.out)
+    assert re.search(r"\*\*Paused in (creating playlists|adding videos)\*\*", metadata.out)
     assert re.search(
         r"pause +pause writing; answers once the writes in flight have landed", metadata.out
     )
