@@ -22,7 +22,7 @@ from bench.world import BenchWorld, bench_world
 from playlist_sync.categories.apply import apply_categories
 from playlist_sync.demo.sample_library import sample_categories_yaml, sample_library
 from playlist_sync.models import SyncPreview
-from playlist_sync.planner import build_preview
+from playlist_sync.preview import build_preview
 from playlist_sync.quota_windows import QuotaReset
 from playlist_sync.reconcile.assignment import Candidate, Strategy, Target, reconcile
 from playlist_sync.reconcile.playlist_edit import Item

@@ -15,7 +15,7 @@ from playlist_sync.cli.connections import database
 from playlist_sync.cli.console import stdout_console
 from playlist_sync.config import Settings
 from playlist_sync.models import SyncPreview, UnavailableVideo
-from playlist_sync.planner import build_preview
+from playlist_sync.preview import build_preview
 from playlist_sync.reconcile.assignment import Strategy
 
 

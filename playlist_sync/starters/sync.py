@@ -11,7 +11,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from playlist_sync.config import Settings
 from playlist_sync.models import CategoryAddition, SyncPreview, SyncStage
-from playlist_sync.planner import build_preview
+from playlist_sync.preview import build_preview
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.restore.job_store import active_restore
 from playlist_sync.sync.job_store import active_job

@@ -13,7 +13,7 @@ import pytest
 from playlist_sync.categories.apply import apply_categories
 from playlist_sync.categories.file import CategorySpec
 from playlist_sync.categories.problems import CategoriesInvalid
-from playlist_sync.planner import build_preview
+from playlist_sync.preview import build_preview
 from playlist_sync.quota_windows import QuotaReset
 from playlist_sync.youtube.resources import RemoteVideo
 from tests.library.conftest import LibraryRows

@@ -9,7 +9,7 @@ import asyncpg
 
 from playlist_sync.categories.apply import apply_categories
 from playlist_sync.library.store import UnavailableReason
-from playlist_sync.planner import build_preview
+from playlist_sync.preview import build_preview
 from playlist_sync.quota_windows import QuotaReset, window_start
 from playlist_sync.reconcile.assignment import Strategy
 from tests.library.conftest import LibraryRows

@@ -1,0 +1,186 @@
+"""What a sync would do now, what it costs and how many quota windows it takes, as `preview`
+shows it and `sync` asks the user to approve; and what the other strategy would cost. Read
+from one snapshot of Postgres through the planner, so what a user approves is what the sync's
+stages do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+from playlist_sync.categories.shared import shared_videos
+from playlist_sync.models import (
+    AddVideosPlan,
+    AdoptPlaylistsPlan,
+    Alternatives,
+    CategoryAddition,
+    CategoryEdit,
+    CreatePlaylistsPlan,
+    DeletePlaylistsPlan,
+    EditVideosPlan,
+    PlanCost,
+    PlannedStages,
+    PlaylistToAdopt,
+    PlaylistToCreate,
+    PlaylistToDelete,
+    SyncPreview,
+)
+from playlist_sync.planner import (
+    candidates,
+    creations_left,
+    left_in_place,
+    quota_remaining,
+    targets,
+    unavailable_videos,
+    videos_in_no_playlist,
+)
+from playlist_sync.quota_windows import QuotaReset, sync_windows
+from playlist_sync.reconcile.assignment import Reconciliation, Strategy, reconcile
+from playlist_sync.youtube.costs import WRITE_COST
+from playlist_sync.youtube.quota_ledger import DEFAULT_CREATES_PER_WINDOW
+
+
+async def build_preview(
+    pool: asyncpg.Pool,
+    *,
+    daily_quota: int,
+    reset: QuotaReset,
+    now: datetime,
+    strategy: Strategy = Strategy.REUSE,
+    creates_per_window: int = DEFAULT_CREATES_PER_WINDOW,
+) -> SyncPreview:
+    """What a sync would do now, what it costs, and how many quota windows it takes; and what
+    the other strategy would cost.
+
+    The windows: the sync makes its playlists first, at most `creates_per_window` a window
+    (YouTube's limit on new playlists), then spends the rest of the units from the window of
+    the last one on; see quota_windows.sync_windows."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        # One snapshot: an import or apply running meanwhile cannot make the parts disagree.
+        wanted, playlists = await targets(conn), await candidates(conn)
+        unavailable = await unavailable_videos(conn)
+        in_no_playlist = await videos_in_no_playlist(conn)
+        shared = await shared_videos(conn)
+        remaining = await quota_remaining(conn, daily_quota=daily_quota, reset=reset, now=now)
+        creates_left = await creations_left(
+            conn, creates_per_window=creates_per_window, reset=reset, now=now
+        )
+        ids = {
+            row[0]: row[1]
+            for row in await conn.fetch("SELECT youtube_playlist_id, id FROM playlists")
+        }
+
+    def days(plan: Reconciliation) -> int:
+        creates = sum(1 for choice in plan.choices if choice.adopted is None)
+        return sync_windows(
+            creates=creates,
+            other_units=WRITE_COST * (plan.writes - creates),
+            daily_quota=daily_quota,
+            units_left=remaining,
+            creates_per_window=creates_per_window,
+            creates_left=creates_left,
+            write_cost=WRITE_COST,
+        )
+
+    plans = {s: reconcile(wanted, playlists, s) for s in Strategy}
+    plan = plans[strategy]
+    other = Strategy.RECREATE if strategy is Strategy.REUSE else Strategy.REUSE
+    alternative = PlanCost(
+        total_quota_cost=WRITE_COST * plans[other].writes, estimated_days=days(plans[other])
+    )
+    in_place = left_in_place(plan)
+    return SyncPreview(
+        stages=_stages(plan, ids),
+        total_quota_cost=WRITE_COST * plan.writes,
+        estimated_days=days(plan),
+        daily_quota_limit=daily_quota,
+        strategy=strategy.value,
+        alternatives=Alternatives(**{other.value: alternative}),
+        unavailable_videos=[
+            v for key, v in unavailable if (key, v.youtube_video_id) not in in_place
+        ],
+        quota_remaining_today=remaining,
+        unavailable_videos_left_in_place=[
+            v for key, v in unavailable if (key, v.youtube_video_id) in in_place
+        ],
+        videos_in_no_playlist=in_no_playlist,
+        shared_videos=shared,
+    )
+
+
+def _stages(plan: Reconciliation, ids: dict[str, int]) -> PlannedStages:
+    new = [c for c in plan.choices if c.adopted is None]
+    adopted = [c for c in plan.choices if c.adopted is not None]
+
+    def by_category(count: str) -> list[CategoryEdit]:
+        return [
+            CategoryEdit(
+                category_name=c.target.title,
+                category_id=c.target.key,
+                video_count=len(getattr(c.edit, count)),
+            )
+            for c in plan.choices
+            if getattr(c.edit, count)
+        ]
+
+    def edits(count: str) -> EditVideosPlan:
+        total = sum(len(getattr(c.edit, count)) for c in plan.choices)
+        return EditVideosPlan(
+            count=total, quota_cost=WRITE_COST * total, by_category=by_category(count)
+        )
+
+    inserts = sum(len(c.edit.insert) for c in plan.choices)
+    updates = sum(1 for c in adopted if c.update)
+    return PlannedStages(
+        create_playlists=CreatePlaylistsPlan(
+            count=len(new),
+            quota_cost=WRITE_COST * len(new),
+            items=[
+                PlaylistToCreate(category_name=c.target.title, category_id=c.target.key)
+                for c in new
+            ],
+        ),
+        add_videos=AddVideosPlan(
+            count=inserts,
+            quota_cost=WRITE_COST * inserts,
+            by_category=[
+                CategoryAddition(
+                    category_name=e.category_name,
+                    category_id=e.category_id,
+                    video_count=e.video_count,
+                )
+                for e in by_category("insert")
+            ],
+        ),
+        delete_playlists=DeletePlaylistsPlan(
+            count=len(plan.deleted),
+            quota_cost=WRITE_COST * len(plan.deleted),
+            items=[
+                PlaylistToDelete(
+                    playlist_name=p.title,
+                    playlist_id=ids.get(p.id, 0),
+                    youtube_id=p.id,
+                    video_count=len(p.items),
+                )
+                for p in plan.deleted
+            ],
+        ),
+        adopt_playlists=AdoptPlaylistsPlan(
+            count=len(adopted),
+            quota_cost=WRITE_COST * updates,
+            items=[
+                PlaylistToAdopt(
+                    category_name=c.target.title,
+                    category_id=c.target.key,
+                    playlist_name=c.adopted.title,
+                    youtube_id=c.adopted.id,
+                    update=c.update,
+                )
+                for c in adopted
+                if c.adopted is not None
+            ],
+        ),
+        move_videos=edits("move"),
+        remove_videos=edits("remove"),
+    )
