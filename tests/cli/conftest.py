@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +17,7 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from tests.ports import free_port_pair
 from tests.sync.world import SyncWorld, library, sync_world, videos
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,22 +156,6 @@ async def cli_world(
 ) -> AsyncIterator[CliWorld]:
     async with cli_world_on(dev_server_env.client, database_url, tmp_path) as world:
         yield world
-
-
-def free_port_pair() -> int:
-    """A gRPC port whose +1000 (the Web UI) is free too."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        if port + 1000 < 65535:
-            with socket.socket() as ui:
-                try:
-                    ui.bind(("127.0.0.1", port + 1000))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port pair")
 
 
 @dataclass

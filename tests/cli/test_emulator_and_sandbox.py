@@ -15,12 +15,12 @@ from playlist_sync.demo import sandbox
 from playlist_sync.emulator import EmulatorAdmin
 from playlist_sync.temporal_client import data_converter
 from tests.cli.conftest import (
-    free_port_pair,
     small_library,
     start_starter,
     starter,
     user_environment,
 )
+from tests.ports import free_port_pair
 
 
 async def test_emulator_serves_in_the_foreground_until_ctrl_c(tmp_path: Path) -> None:

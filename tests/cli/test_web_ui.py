@@ -16,12 +16,12 @@ from temporalio.client import Client
 from playlist_sync.temporal_client import data_converter
 from tests.cli.conftest import (
     CliWorld,
-    free_port_pair,
     slow_youtube,
     small_library,
     starter,
     user_environment,
 )
+from tests.ports import free_port_pair
 from tests.sync.world import sync_world
 
 CHROMIUM_FLAGS = [

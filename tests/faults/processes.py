@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from temporalio.client import Client
 
 from playlist_sync.stack import temporal_dev_server
 from playlist_sync.temporal_client import data_converter
+from tests.ports import free_port_pair
 from tests.sync.world import ROOT, SyncWorld
 
 
@@ -59,23 +59,6 @@ class WorkerProcesses:
 def identity_of(process: subprocess.Popen[bytes]) -> str:
     """The start of the Temporal worker identity of a worker process (the SDK's `pid@host`)."""
     return f"{process.pid}@"
-
-
-def free_port_pair() -> int:
-    """A port P such that P (gRPC) and P + 1000 (the dev server's UI) are both free now."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port + 1000 > 65535:
-            continue
-        with socket.socket() as ui:
-            try:
-                ui.bind(("127.0.0.1", port + 1000))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free port pair")
 
 
 class OwnDevServer:

@@ -11,23 +11,9 @@ from pathlib import Path
 
 import asyncpg
 
+from tests.ports import free_port_pair
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port_pair() -> int:
-    """A gRPC port whose +1000 (the Web UI) is free too."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port + 1000 < 65535:
-            with socket.socket() as ui:
-                try:
-                    ui.bind(("127.0.0.1", port + 1000))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port pair")
 
 
 def _starter(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -38,7 +24,7 @@ def _starter(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
 
 
 async def test_stack_up_twice_status_and_down(tmp_path: Path) -> None:
-    port = _free_port_pair()
+    port = free_port_pair()
     env = {
         **os.environ,
         "PLAYLIST_SYNC_DATA_DIR": str(tmp_path / "data"),
