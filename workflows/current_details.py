@@ -12,9 +12,8 @@ from typing import Protocol
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from playlist_sync.models import STAGE_LABELS, PauseReason, SyncStage
+    from playlist_sync.models import PauseReason
     from playlist_sync.quota_windows import PACIFIC
-    from playlist_sync.sync.payloads import MirrorAnswer, SyncState
 
 # The last errors a person is shown of a job: here, and by `starter.py status`.
 ERRORS_SHOWN = 5
@@ -97,26 +96,3 @@ def current_details(
         lines.append("\n".join([f"Last errors ({error_count:,} in all):", *shown]))
     # Paragraphs: markdown joins lines that a blank line does not separate.
     return "\n\n".join(lines)
-
-
-def sync_details(s: SyncState, shown: SyncStage, window: MirrorAnswer | None) -> str:
-    """A sync's current details: `window` is the quota window as the last mirror found it."""
-    label = STAGE_LABELS[shown]
-    if shown == SyncStage.PAUSED:
-        # As `starter.py status` says it: "Paused in adding videos".
-        label = f"Paused in {STAGE_LABELS[s.stage].lower()}"
-    return current_details(
-        label=label,
-        progress=s.progress,
-        total=s.total,
-        quota=Quota(
-            by_job=s.quota_used,
-            in_window=window.quota_used_in_window if window else None,
-            limit=window.daily_quota if window else None,
-        ),
-        pause_reason=s.pause_reason if s.completed_at is None else None,
-        next_resume_at=s.next_resume_at,
-        cancelling=s.cancel_requested and s.completed_at is None,
-        errors=s.recent_errors,
-        error_count=s.error_count,
-    )

@@ -13,16 +13,21 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from playlist_sync.models import PauseReason
     from playlist_sync.pause_state import PauseState
     from playlist_sync.temporal_client import SYNC_STAGE
-    from workflows.steps import NeedsUser, run_bookkeeping, run_step
-    from workflows.write_gate import WriteGate
+
+from workflows.steps import NeedsUser, run_bookkeeping, run_step
+from workflows.write_gate import WriteGate
+
+# Writes held (a cancel, a pause) while the run waits to continue as new come first.
+_ROLL_OVER_PATCH = "roll-over-after-holds"
 
 StageT = TypeVar("StageT", bound=str)
 RecordT = TypeVar("RecordT")
@@ -115,10 +120,19 @@ class JobWorkflow(ABC, Generic[StageT, RecordT]):
 
     # -- rolling over and ending -------------------------------------------------------------
 
-    async def _roll_over(self, carried: Any) -> NoReturn:
+    async def _roll_over(self, carried: BaseModel) -> None:
         """Continue-as-new with the ids and counts (the rest is in Postgres), once the handlers
-        running now have answered."""
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        running now have answered. A `cancel` or `pause` that arrives meanwhile comes first
+        (this returns, and the run acts on it): a `cancel` answers only once the job has ended,
+        so waiting for its handler to finish would wait forever."""
+        if workflow.patched(_ROLL_OVER_PATCH):
+            await workflow.wait_condition(
+                lambda: workflow.all_handlers_finished() or not self._gate.writes_allowed()
+            )
+            if not self._gate.writes_allowed():
+                return
+        else:
+            await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(carried)
 
     async def _finish(self, stage: StageT) -> RecordT:

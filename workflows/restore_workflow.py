@@ -24,16 +24,17 @@ with workflow.unsafe.imports_passed_through():
         RestoreState,
         RestoreWork,
     )
-    from workflows.current_details import Quota, current_details
-    from workflows.job_workflow import JobWorkflow
-    from workflows.steps import (
-        RECENT_ERRORS_KEPT,
-        NeedsUser,
-        latest_counts,
-        run_batches_in_parallel,
-    )
-    from workflows.summaries import restore_step_summary
-    from workflows.write_gate import Hold
+
+from workflows.current_details import Quota, current_details
+from workflows.job_workflow import JobWorkflow
+from workflows.steps import (
+    RECENT_ERRORS_KEPT,
+    NeedsUser,
+    latest_counts,
+    run_batches_in_parallel,
+)
+from workflows.summaries import restore_step_summary
+from workflows.write_gate import Hold
 
 # The current details' headline for each stage.
 _LABELS = {

@@ -1,21 +1,31 @@
 """What a batch's outcome changes in the sync's state, and how that state is shown: the
-sync_jobs row's mirror and the job record the Updates and the query answer. Workflow code:
-pure functions of the state."""
+sync_jobs row's mirror, the job record the Updates and the query answer, and the current
+details of the Web UI. Workflow code: pure functions of the state."""
 
 from __future__ import annotations
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from playlist_sync.models import BackupCounts, PauseReason, StageCounts, SyncError, SyncStage
+    from playlist_sync.models import (
+        STAGE_LABELS,
+        BackupCounts,
+        PauseReason,
+        StageCounts,
+        SyncError,
+        SyncStage,
+    )
     from playlist_sync.sync.payloads import (
         BackupOutcome,
         JobMirror,
+        MirrorAnswer,
         StepOutcome,
         SyncProgress,
         SyncState,
     )
-    from workflows.steps import latest_counts
+
+from workflows.current_details import Quota, current_details
+from workflows.steps import latest_counts
 
 
 def note_backup(s: SyncState, outcome: BackupOutcome) -> None:
@@ -31,7 +41,6 @@ def note_backup(s: SyncState, outcome: BackupOutcome) -> None:
         playlist_count=outcome.playlist_count,
         video_count=outcome.video_count,
     )
-    s.stage_done = True
 
 
 def count_outcome(s: SyncState, outcome: StepOutcome, failures_before_pause: int) -> None:
@@ -101,4 +110,27 @@ def sync_record(job_id: int, workflow_id: str, s: SyncState, stage: SyncStage) -
         last_resumed_at=s.last_resumed_at,
         backup_snapshot_id=s.backup_snapshot_id,
         next_resume_at=s.next_resume_at,
+    )
+
+
+def sync_details(s: SyncState, shown: SyncStage, window: MirrorAnswer | None) -> str:
+    """A sync's current details: `window` is the quota window as the last mirror found it."""
+    label = STAGE_LABELS[shown]
+    if shown == SyncStage.PAUSED:
+        # As `starter.py status` says it: "Paused in adding videos".
+        label = f"Paused in {STAGE_LABELS[s.stage].lower()}"
+    return current_details(
+        label=label,
+        progress=s.progress,
+        total=s.total,
+        quota=Quota(
+            by_job=s.quota_used,
+            in_window=window.quota_used_in_window if window else None,
+            limit=window.daily_quota if window else None,
+        ),
+        pause_reason=s.pause_reason if s.completed_at is None else None,
+        next_resume_at=s.next_resume_at,
+        cancelling=s.cancel_requested and s.completed_at is None,
+        errors=s.recent_errors,
+        error_count=s.error_count,
     )

@@ -28,13 +28,19 @@ with workflow.unsafe.imports_passed_through():
         SyncState,
     )
     from playlist_sync.youtube.timeouts import HEARTBEAT_TIMEOUT
-    from workflows.current_details import sync_details
-    from workflows.job_workflow import JobWorkflow
-    from workflows.retry_backoff import RetryBackoff
-    from workflows.steps import RECENT_ERRORS_KEPT, NeedsUser, run_batches_in_parallel
-    from workflows.summaries import sync_step_summary
-    from workflows.sync_state import count_outcome, job_mirror, note_backup, sync_record
-    from workflows.write_gate import Hold
+
+from workflows.job_workflow import JobWorkflow
+from workflows.retry_backoff import RetryBackoff
+from workflows.steps import RECENT_ERRORS_KEPT, NeedsUser, run_batches_in_parallel
+from workflows.summaries import sync_step_summary
+from workflows.sync_state import (
+    count_outcome,
+    job_mirror,
+    note_backup,
+    sync_details,
+    sync_record,
+)
+from workflows.write_gate import Hold
 
 _STAGES = [
     SyncStage.BACKUP,
@@ -80,8 +86,8 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
     async def run(self, input: SyncInput) -> SyncProgress:
         for stage in _STAGES[_STAGES.index(self._state.stage) :]:
             await self._enter(stage)
-            await self._plan(stage)
-            while not self._state.stage_done:
+            done = await self._plan(stage)
+            while not done:
                 # Between batches, nothing in flight: where the sync waits, or rolls over.
                 match self._gate.hold():
                     case Hold.CANCELLED:
@@ -99,7 +105,7 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
                             self._input.model_copy(update={"carried": self._state})
                         )
                     case None:
-                        await self._write(stage)
+                        done = await self._write(stage)
         return await self._finish(SyncStage.COMPLETED)
 
     async def _enter(self, stage: SyncStage) -> None:
@@ -108,11 +114,12 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
             s.stage = stage
             s.progress = 0
             s.total = 0
-            s.stage_done = False
         await self._mirror()
 
-    async def _plan(self, stage: SyncStage) -> None:
-        """What a stage reads from Postgres before its first write (once per job)."""
+    async def _plan(self, stage: SyncStage) -> bool:
+        """What a stage reads from Postgres before its first write: the plans, made once per
+        job (a run that continued as new finds them made), and the stage's counts. True when
+        there is nothing to write (add_videos: every video is in place)."""
         s = self._state
         if stage == SyncStage.CREATE_PLAYLISTS:
             if not s.planned and workflow.patched(_RECONCILE_PATCH):
@@ -132,12 +139,11 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
             await self._mirror()
         elif stage == SyncStage.DELETE_PLAYLISTS:
             s.results.delete_playlists = s.results.delete_playlists or StageCounts()
-        if stage == SyncStage.ADD_VIDEOS:
-            s.stage_done = not s.categories_pending
+        return stage == SyncStage.ADD_VIDEOS and not s.categories_pending
 
-    async def _write(self, stage: SyncStage) -> None:
+    async def _write(self, stage: SyncStage) -> bool:
         """One batch of the stage (add_videos: batches for several playlists at once, until
-        none is left or writes are held); sets `stage_done` once the stage has nothing left."""
+        none is left or writes are held); True once the stage has nothing left to write."""
         if stage == SyncStage.ADD_VIDEOS:
             await run_batches_in_parallel(
                 self._state.categories_pending or [],
@@ -147,8 +153,7 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
                 writes_allowed=self._gate.writes_allowed,
                 parallelism=self._options.parallel_playlists,
             )
-            self._state.stage_done = not self._state.categories_pending
-            return
+            return not self._state.categories_pending
         activity = {
             SyncStage.BACKUP: SyncActivities.back_up_playlists,
             SyncStage.CREATE_PLAYLISTS: SyncActivities.create_category_playlists,
@@ -156,15 +161,15 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
         }[stage]
         outcome = await self._writing(activity, self._request())
         if isinstance(outcome, NeedsUser):
-            return  # paused for `starter.py auth`: the next round waits for the resume
+            # Paused for `starter.py auth` (unless the user resumed while the step ran): the
+            # next round waits for the resume, or tries again on the new grant.
+            return False
         if stage == SyncStage.BACKUP:
             note_backup(self._state, outcome)
-            return
+            return self._state.backup_snapshot_id is not None
         self._count(outcome)
         await self._mirror()
-        self._state.stage_done = (
-            outcome.remaining == 0 and not outcome.held and not outcome.quota_exhausted
-        )
+        return outcome.remaining == 0 and not outcome.held and not outcome.quota_exhausted
 
     async def _add_batch(self, category_id: int) -> StepOutcome | NeedsUser | None:
         if not await self._backoff.wait(category_id, self._gate.writes_allowed):

@@ -34,7 +34,8 @@ with workflow.unsafe.imports_passed_through():
     from playlist_sync.models import PauseReason
     from playlist_sync.pause_state import SLEEPS_UNTIL_RESET, PauseState
     from playlist_sync.youtube.costs import WRITE_COST
-    from workflows.current_details import reset_summary
+
+from workflows.current_details import reset_summary
 
 # The pauses only the user ends, with `resume` (after `auth` for AUTH_REQUIRED).
 _ENDED_BY_RESUME = (

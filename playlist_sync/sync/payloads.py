@@ -22,8 +22,10 @@ LAG_ALLOWANCE_SECONDS = 8.0
 
 
 class SyncOptions(BaseModel):
-    parallel_playlists: int = 10
-    writes_per_batch: int = 50
+    parallel_playlists: int = Field(default=10, ge=1)
+    # The most writes one step makes before it answers (a playlist's batch of videos, or
+    # playlists created or deleted): the workflow sees a pause or the quota's end between steps.
+    writes_per_batch: int = Field(default=50, ge=1)
     # Failed items in a row before the sync pauses for the user to look (errors_collected).
     failures_before_pause: int = 10
     # How long an activity may stay silent before Temporal starts another attempt; None: derived
@@ -53,8 +55,6 @@ class SyncState(PauseState):
     planned: bool = False
     # add_videos: the categories that still have pending operations.
     categories_pending: list[int] | None = None
-    # The stage has nothing left to write: the workflow goes on to the next one.
-    stage_done: bool = False
     started_at: datetime | None = None
 
 
