@@ -13,7 +13,7 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 from pydantic import BaseModel
 from temporalio import workflow
@@ -25,9 +25,6 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows.steps import NeedsUser, run_bookkeeping, run_step
 from workflows.write_gate import WriteGate
-
-# Writes held (a cancel, a pause) while the run waits to continue as new come first.
-_ROLL_OVER_PATCH = "roll-over-after-holds"
 
 StageT = TypeVar("StageT", bound=str)
 RecordT = TypeVar("RecordT")
@@ -120,19 +117,11 @@ class JobWorkflow(ABC, Generic[StageT, RecordT]):
 
     # -- rolling over and ending -------------------------------------------------------------
 
-    async def _roll_over(self, carried: BaseModel) -> None:
+    async def _roll_over(self, carried: BaseModel) -> NoReturn:
         """Continue-as-new with the ids and counts (the rest is in Postgres), once the handlers
-        running now have answered. A `cancel` or `pause` that arrives meanwhile comes first
-        (this returns, and the run acts on it): a `cancel` answers only once the job has ended,
-        so waiting for its handler to finish would wait forever."""
-        if workflow.patched(_ROLL_OVER_PATCH):
-            await workflow.wait_condition(
-                lambda: workflow.all_handlers_finished() or not self._gate.writes_allowed()
-            )
-            if not self._gate.writes_allowed():
-                return
-        else:
-            await workflow.wait_condition(workflow.all_handlers_finished)
+        running now have answered. Only called with writes allowed: no handler then waits on
+        the run (a `cancel` answers once the job has ended, a `pause` once writes have landed)."""
+        await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(carried)
 
     async def _finish(self, stage: StageT) -> RecordT:
