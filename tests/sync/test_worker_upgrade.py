@@ -15,8 +15,10 @@ from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from playlist_sync.models import SyncStage
 from tests.sync.conftest import CATEGORIES, EXPECTED
 from tests.sync.world import SyncWorld, categorised_world
+from workflows.sync_workflow import PlaylistSyncWorkflow
 
 
 async def make_current(world: SyncWorld, build_id: str) -> None:
@@ -58,11 +60,16 @@ async def test_a_sync_started_on_one_version_is_upgraded_mid_sync_and_ends_right
         ) as world,
         AsyncExitStack() as next_version,
     ):
-        world.admin.set_faults(latency_ms=40)  # slow enough to upgrade in the middle
+        # Slow enough that the pause below lands long before the sync could end.
+        world.admin.set_faults(latency_ms=200)
         async with world.worker(build_id="v1"):
             await make_current(world, "v1")
             job_id, handle = await world.start()
-            await world.wait_for(job_id, "stage = 'add_videos' AND current_stage_progress >= 5")
+            await world.wait_for(job_id, "stage = 'add_videos' AND current_stage_progress >= 3")
+            # Held between two batches, so the upgrade happens mid-sync whatever the machine's
+            # speed: the pause answers once the writes in flight have landed.
+            paused = await handle.execute_update(PlaylistSyncWorkflow.pause_update)
+            assert paused.stage == SyncStage.PAUSED, paused
             described = await handle.describe()
             versioning = described.raw_description.workflow_execution_info.versioning_info
             assert versioning.behavior == VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE
@@ -70,6 +77,7 @@ async def test_a_sync_started_on_one_version_is_upgraded_mid_sync_and_ends_right
             await make_current(world, "v2")
         # v1 is gone: only v2 can finish the sync.
         world.admin.set_faults(latency_ms=0)
+        await handle.execute_update(PlaylistSyncWorkflow.resume_update)
         result = await handle.result()
         builds = await task_build_ids(handle)
         assert world.playlists_by_title() == EXPECTED
