@@ -5,11 +5,12 @@ stages do."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import asyncpg
 
 from playlist_sync.categories.shared import shared_videos
+from playlist_sync.config import Settings
 from playlist_sync.models import (
     AddVideosPlan,
     AdoptPlaylistsPlan,
@@ -183,4 +184,18 @@ def _stages(plan: Reconciliation, ids: dict[str, int]) -> PlannedStages:
         ),
         move_videos=edits("move"),
         remove_videos=edits("remove"),
+    )
+
+
+async def current_preview(
+    pool: asyncpg.Pool, settings: Settings, strategy: Strategy = Strategy.REUSE
+) -> SyncPreview:
+    """The preview now, with the quota and limits the settings give."""
+    return await build_preview(
+        pool,
+        daily_quota=settings.youtube_daily_quota,
+        reset=settings.quota_reset,
+        now=datetime.now(UTC),
+        strategy=strategy,
+        creates_per_window=settings.youtube_playlist_creates_per_day,
     )

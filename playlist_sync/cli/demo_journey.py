@@ -24,13 +24,14 @@ from playlist_sync.cli.console import stdout_console
 from playlist_sync.cli.demo_report import check_playlists, kept_playlists, print_report
 from playlist_sync.cli.errors import CliError, ServiceUnavailable
 from playlist_sync.cli.import_command import import_with_progress
-from playlist_sync.cli.preview_command import current_preview, show_preview
+from playlist_sync.cli.preview_command import show_preview
 from playlist_sync.cli.status_command import watch
 from playlist_sync.config import Settings
 from playlist_sync.demo import sandbox
 from playlist_sync.demo.sample_library import sample_categories_yaml, sample_library
 from playlist_sync.emulator import EmulatorOptions, RunningEmulator
 from playlist_sync.models import SyncStage
+from playlist_sync.preview import current_preview
 from playlist_sync.quota_windows import QuotaReset
 from playlist_sync.stack import local_stack
 from playlist_sync.starters.sync import start_sync

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, datetime
 
-import asyncpg
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -15,7 +13,7 @@ from playlist_sync.cli.connections import database
 from playlist_sync.cli.console import stdout_console
 from playlist_sync.config import Settings
 from playlist_sync.models import SyncPreview, UnavailableVideo
-from playlist_sync.preview import build_preview
+from playlist_sync.preview import current_preview
 from playlist_sync.reconcile.assignment import Strategy
 
 
@@ -57,19 +55,6 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if not has_categories:
         console.print("No categories yet: `starter.py categories apply FILE` adds them.")
     return 0
-
-
-async def current_preview(
-    pool: asyncpg.Pool, settings: Settings, strategy: Strategy = Strategy.REUSE
-) -> SyncPreview:
-    return await build_preview(
-        pool,
-        daily_quota=settings.youtube_daily_quota,
-        reset=settings.quota_reset,
-        now=datetime.now(UTC),
-        strategy=strategy,
-        creates_per_window=settings.youtube_playlist_creates_per_day,
-    )
 
 
 def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -11,7 +10,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from playlist_sync.config import Settings
 from playlist_sync.models import CategoryAddition, SyncPreview, SyncStage
-from playlist_sync.preview import build_preview
+from playlist_sync.preview import current_preview
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.restore.job_store import active_restore
 from playlist_sync.sync.job_store import active_job
@@ -118,14 +117,7 @@ async def start_sync(
             f"restore {restoring.id} is still active (workflow {restoring.workflow_id}); "
             "wait for it to finish"
         )
-    preview = await build_preview(
-        pool,
-        daily_quota=settings.youtube_daily_quota,
-        reset=settings.quota_reset,
-        now=datetime.now(UTC),
-        strategy=strategy,
-        creates_per_window=settings.youtube_playlist_creates_per_day,
-    )
+    preview = await current_preview(pool, settings, strategy)
     if not await pool.fetchval("SELECT EXISTS (SELECT 1 FROM categories)"):
         raise SyncRefused("no categories yet: run `starter.py categories apply FILE` first")
     try:
