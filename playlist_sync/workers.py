@@ -35,7 +35,7 @@ async def build_worker(
     youtube = await youtube_client_from_settings(settings, pool, limiter=limiter)
 
     async def youtube_for(job_id: int, workflow_now: datetime) -> SyncYouTube:
-        return youtube.for_job(job_id, not_before=workflow_now)
+        return youtube.for_job(job_id, not_before=workflow_now).for_step()
 
     activities = [
         *SyncActivities(pool, youtube_for, youtube.ledger).all(),

@@ -27,7 +27,7 @@ from playlist_sync.youtube.call_charges import (
     reserve,
     settle_failure,
 )
-from playlist_sync.youtube.credentials import CredentialsProvider
+from playlist_sync.youtube.credentials import CredentialsProvider, StepGrant
 from playlist_sync.youtube.errors import (
     AuthRequired,
     Forbidden,
@@ -59,7 +59,7 @@ class YouTubeClient:
     """
 
     ledger: QuotaLedger
-    credentials: CredentialsProvider
+    credentials: CredentialsProvider | StepGrant
     api_url: str | None = None
     limiter: RateLimiter = field(default_factory=RateLimiter)
     sync_job_id: int | None = None
@@ -82,6 +82,11 @@ class YouTubeClient:
         time-skipping test server) has not got there yet.
         """
         return replace(self, sync_job_id=sync_job_id, not_before=not_before)
+
+    def for_step(self) -> YouTubeClient:
+        """The same client holding one grant for all of its calls: the grant stored at its
+        first call, which the step's account check reads, even if `auth` stores another."""
+        return replace(self, credentials=self.credentials.for_step())
 
     def with_heartbeat(self, beat: Callable[[], None]) -> YouTubeClient:
         """The same client calling `beat` before each request it sends."""
@@ -290,7 +295,7 @@ class YouTubeClient:
         try:
             answer = await _in_call_thread(self._execute, call, credentials)
         except CALL_FAILURES as failure:
-            error = classify(failure, call.describe())
+            error = classify(failure, call.describe(), call.operation)
             if error.status == 401:
                 self.credentials.invalidate(credentials.token)
             await settle_failure(self.ledger, call, charged_at, event_id, failure, error)

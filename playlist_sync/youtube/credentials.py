@@ -133,6 +133,11 @@ class CredentialsProvider:
             if self._credentials is not None and self._credentials.token == token:
                 self._credentials.token = None
 
+    def for_step(self) -> StepGrant:
+        """The grant of one activity step: the one stored when its first call is made, for all
+        of its calls (see StepGrant)."""
+        return StepGrant(self)
+
     def _current(self) -> Credentials:
         signature = self._signature()
         if self._credentials is None or signature != self._file_signature:
@@ -156,7 +161,10 @@ class CredentialsProvider:
             # The next call reloads the file: after `starter.py auth` it holds a new grant.
             self._credentials = None
             raise classify(error, "refreshing the YouTube access token") from None
-        if credentials.refresh_token and credentials.refresh_token != old_refresh_token:
+        rotated = credentials.refresh_token and credentials.refresh_token != old_refresh_token
+        # A step's older grant (StepGrant) may refresh after `auth` stored a new one: its
+        # rotated token must not overwrite the new grant.
+        if rotated and credentials is self._credentials:
             # The server rotated the refresh token; the old one may stop working.
             save_grant(
                 self.data_dir,
@@ -167,3 +175,35 @@ class CredentialsProvider:
                 scopes=credentials.scopes or [],
             )
             self._file_signature = self._signature()
+
+
+class StepGrant:
+    """The grant one step reads once, at its first call, and keeps for all of its calls.
+
+    A step checks the account against its grant before it writes (library/account.py). Were
+    each call to take the newest stored grant, a `starter.py auth` as another channel in the
+    middle of a step would switch its later writes to an account nobody checked. The token
+    cache and its lock are the provider's: while the stored grant stays the same, the steps
+    share one access token and one refresh.
+    """
+
+    def __init__(self, provider: CredentialsProvider) -> None:
+        self._provider = provider
+        self._credentials: Credentials | None = None
+
+    def access_credentials(self) -> Credentials:
+        provider = self._provider
+        with provider._lock:
+            if self._credentials is None:
+                self._credentials = provider._current()
+            if not self._credentials.valid:
+                provider._refresh(self._credentials)
+            return Credentials(token=self._credentials.token)
+
+    def invalidate(self, token: str | None) -> None:
+        with self._provider._lock:
+            if self._credentials is not None and self._credentials.token == token:
+                self._credentials.token = None
+
+    def for_step(self) -> StepGrant:
+        return self._provider.for_step()

@@ -106,17 +106,20 @@ class ResponseLost(Exception):
 
 _QUOTA = {"quotaExceeded", "dailyLimitExceeded"}
 _RATE = {"rateLimitExceeded", "userRateLimitExceeded"}
-# YouTube's 429 for the daily limit on new playlists ("You are creating too many playlists...").
+# YouTube's 429 for the daily limit on new playlists ("You are creating too many playlists...",
+# reason RATE_LIMIT_EXCEEDED, status RESOURCE_EXHAUSTED). Its text is English only for some.
 _TOO_MANY_PLAYLISTS = "too many playlists"
+_PLAYLIST_INSERT = "playlists.insert"
 
 
-def classify(exc: BaseException, context: str = "") -> YouTubeError:
-    """The typed error for an exception raised while calling YouTube (or refreshing a token)."""
+def classify(exc: BaseException, context: str = "", operation: str | None = None) -> YouTubeError:
+    """The typed error for an exception raised while calling YouTube (or refreshing a token);
+    `operation` is the API method called ("playlists.insert"), where known."""
     if isinstance(exc, YouTubeError):
         return exc
     prefix = f"{context}: " if context else ""
     if isinstance(exc, HttpError):
-        return _classify_http(exc, prefix)
+        return _classify_http(exc, prefix, operation)
     if isinstance(exc, auth_exceptions.RefreshError):
         return _classify_refresh(exc, prefix)
     if isinstance(exc, auth_exceptions.TransportError):
@@ -138,24 +141,31 @@ def classify(exc: BaseException, context: str = "") -> YouTubeError:
     return YouTubeError(f"{prefix}unexpected {type(exc).__name__}: {_first_line(exc)}")
 
 
-def _classify_http(exc: HttpError, prefix: str) -> YouTubeError:
+def _classify_http(exc: HttpError, prefix: str, operation: str | None) -> YouTubeError:
     status = int(exc.resp.status)
     reason, api_message = _error_body(exc)
     message = f"{prefix}YouTube answered {status} {reason or ''}".rstrip()
     if api_message:
         message = f"{message}: {api_message}"
-    kind = _http_error_class(status, reason, api_message)
+    kind = _http_error_class(status, reason, api_message, operation)
     if kind is AuthRequired:
         message = f"{message}; {AUTH_HINT}"
     return kind(message, status=status, reason=reason)
 
 
-def _http_error_class(status: int, reason: str | None, api_message: str) -> type[YouTubeError]:
+def _http_error_class(
+    status: int, reason: str | None, api_message: str, operation: str | None
+) -> type[YouTubeError]:
     if status == 401:
         return AuthRequired
     if status == 403 and reason in _QUOTA:
         return QuotaExceeded
-    if status == 429 and _TOO_MANY_PLAYLISTS in api_message.lower():
+    # Any 429 to a new playlist is taken for the creation limit, whatever its wording or
+    # language: retried within the day, that limit has cost users their channel, while a
+    # plain rate limit mistaken for it costs only a wait for the next window.
+    if status == 429 and (
+        operation == _PLAYLIST_INSERT or _TOO_MANY_PLAYLISTS in api_message.lower()
+    ):
         return PlaylistCreationLimited
     if status == 429 or (status == 403 and reason in _RATE):
         return RateLimited

@@ -208,3 +208,22 @@ def test_the_provider_reloads_a_replaced_grant(data_dir: Path) -> None:
     assert provider._current().refresh_token == "first"
     save_grant(data_dir, refresh_token="second", scopes=[FORCE_SSL], **common)
     assert provider._current().refresh_token == "second"
+
+
+async def test_a_step_keeps_the_grant_its_account_check_read(
+    youtube: YouTubeClient, emulator: RunningEmulator, data_dir: Path
+) -> None:
+    """`auth` as another channel in the middle of a step: the step's later calls stay on the
+    grant it checked; only the next step takes the new one (and checks it)."""
+    step = youtube.for_step()
+    mine = await step.my_channel()
+
+    secrets = client_secrets_file(emulator, data_dir.parent)
+    other = "UCanotherchannel000000000"
+    await asyncio.to_thread(
+        authorize, secrets, data_dir, open_browser=False, timeout_seconds=10,
+        on_url=lambda url: approve_in_background(f"{url}&login_hint={other}"),
+    )  # fmt: skip
+
+    assert (await step.my_channel()).id == mine.id
+    assert (await youtube.for_step().my_channel()).id == other

@@ -15,6 +15,7 @@ from playlist_sync.youtube.errors import (
     AuthRequired,
     Forbidden,
     InvalidInput,
+    PlaylistCreationLimited,
     PlaylistFull,
     PlaylistNotFound,
     QuotaExceeded,
@@ -72,6 +73,27 @@ def test_api_errors(status: int, reason: str | None, kind: type[YouTubeError]) -
     assert (error.status, error.reason) == (status, reason)
     assert "\n" not in str(error) and str(error).startswith("playlists.insert (title=A): ")
     assert error.outcome == " ".join(str(p) for p in (kind.__name__, status, reason) if p)
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("RATE_LIMIT_EXCEEDED", "Vous créez trop de playlists. Veuillez patienter."),
+        ("RATE_LIMIT_EXCEEDED", "You are creating too many playlists. Please wait a while."),
+        (None, "Resource has been exhausted."),
+    ],
+)
+def test_a_429_to_a_new_playlist_is_the_creation_limit_in_any_wording(
+    reason: str | None, message: str
+) -> None:
+    error = classify(http_error(429, reason, message), "playlists.insert", "playlists.insert")
+    assert type(error) is PlaylistCreationLimited
+    # The same answer to any other call is a plain rate limit (retried after a pause).
+    if "too many" not in message:
+        other = classify(
+            http_error(429, reason, message), "playlistItems.insert", "playlistItems.insert"
+        )
+        assert type(other) is RateLimited
 
 
 def test_auth_messages_tell_the_user_what_to_run() -> None:
