@@ -1,0 +1,78 @@
+"""The plan as a person reads it: per category, the playlist it becomes and the videos that
+playlist gains, loses and moves (titles, and where each comes from or goes); the playlists
+kept as they are. Long lists are folded with a count unless `full`."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from playlist_sync.models import PlannedVideo, PlaylistPlan, SyncPreview
+
+# Enough videos per list to recognise it; `preview --full` (or `--json`) has them all.
+FOLDED_AFTER = 5
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
+def show_playlist_plans(preview: SyncPreview, console: Console, *, full: bool) -> None:
+    if not preview.playlists:
+        return
+    console.print("Your playlists after the sync", style="bold")
+    folded = False
+    for plan in preview.playlists:
+        console.print(f"  {plan.category_name}: {becomes(plan)}", markup=False)
+        for sign, label, videos, where in (
+            ("+", "gains", plan.gains, _from),
+            ("-", "loses", plan.loses, _to),
+            ("~", "moves into place", plan.moves, None),
+        ):
+            if not videos:
+                continue
+            console.print(f"    {sign} {label} {plural(len(videos), 'video')}", markup=False)
+            shown = videos if full else videos[:FOLDED_AFTER]
+            for video in shown:
+                note = f"  ({where(plan, video)})" if where else ""
+                console.print(
+                    f"        {video.title} [{video.youtube_video_id}]{note}", markup=False
+                )
+            if len(shown) < len(videos):
+                folded = True
+                console.print(f"        ... and {len(videos) - len(shown):,} more", markup=False)
+    if preview.kept_playlists:
+        kept = ", ".join(
+            f"{p.playlist_name} ({plural(p.video_count, 'video')})" for p in preview.kept_playlists
+        )
+        console.print(f"Kept as they are (keep_playlists): {kept}", markup=False)
+    if folded:
+        console.print("`preview --full` lists every video; `preview --json` has them all.")
+
+
+def becomes(plan: PlaylistPlan) -> str:
+    """What the category's playlist is: new, its own, or an old one it takes over."""
+    size = plural(plan.video_count, "video")
+    if plan.action == "create":
+        return f"a new playlist ({size})"
+    if plan.renamed:
+        what = f'takes over "{plan.playlist_name}", renamed to "{plan.category_name}"'
+    elif plan.action == "own":
+        what = "keeps its playlist"
+    else:
+        what = f'takes over "{plan.playlist_name}"'
+    if plan.update and not plan.renamed:
+        what += " (description or privacy updated)"
+    unchanged = not (plan.update or plan.gains or plan.loses or plan.moves)
+    return f"{what} ({size}{', unchanged' if unchanged else ''})"
+
+
+def _from(plan: PlaylistPlan, video: PlannedVideo) -> str:
+    return f"now in {', '.join(video.held_by)}" if video.held_by else "in no playlist now"
+
+
+def _to(plan: PlaylistPlan, video: PlannedVideo) -> str:
+    if plan.category_name in video.goes_to:
+        return "a second copy"
+    if video.goes_to:
+        return f"goes to {', '.join(video.goes_to)}"
+    return "in no playlist afterwards; the backup keeps it"
