@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from playlist_sync.config import Settings
 from playlist_sync.models import PlannedVideo, PlaylistPlan, SyncPreview
 
 # Enough videos per list to recognise it; `preview --full` (or `--json`) has them all.
@@ -76,3 +77,46 @@ def _to(plan: PlaylistPlan, video: PlannedVideo) -> str:
     if video.goes_to:
         return f"goes to {', '.join(video.goes_to)}"
     return "in no playlist afterwards; the backup keeps it"
+
+
+def window_word(settings: Settings) -> str:
+    return "day" if settings.quota_reset.seconds is None else "quota window"
+
+
+def plan_sentence(preview: SyncPreview, settings: Settings) -> str:
+    """The plan's totals in one sentence, or that there is nothing to do."""
+    if preview.total_quota_cost == 0:
+        return "Nothing to do: YouTube already matches your categories (0 writes)."
+    stages = preview.stages
+    return (
+        f"It creates {plural(stages.create_playlists.count, 'playlist')}, takes over"
+        f" {plural(stages.adopt_playlists.count, 'old playlist')}, adds"
+        f" {plural(stages.add_videos.count, 'video')}, moves {stages.move_videos.count:,},"
+        f" removes {stages.remove_videos.count:,} and deletes"
+        f" {plural(stages.delete_playlists.count, 'old playlist')}:"
+        f" {preview.total_quota_cost:,} units, about"
+        f" {plural(preview.estimated_days, window_word(settings))}."
+    )
+
+
+def plan_summary(preview: SyncPreview, settings: Settings) -> list[str]:
+    """What a person approves before a sync writes: the totals, each category's playlist and
+    how many videos it gains, loses and moves, and the playlists deleted."""
+    lines = [plan_sentence(preview, settings)]
+    for plan in preview.playlists:
+        changes = ", ".join(
+            f"{sign}{len(videos):,}"
+            for sign, videos in (("+", plan.gains), ("-", plan.loses), ("~", plan.moves))
+            if videos
+        )
+        lines.append(f"  {plan.category_name}: {becomes(plan)}{f' {changes}' if changes else ''}")
+    deleted = preview.stages.delete_playlists.items
+    if deleted:
+        lines.append(
+            "  Deletes (backed up first): "
+            + ", ".join(f"{p.playlist_name} ({plural(p.video_count, 'video')})" for p in deleted)
+        )
+    if preview.kept_playlists:
+        lines.append("  Keeps: " + ", ".join(p.playlist_name for p in preview.kept_playlists))
+    lines.append("`starter.py preview` lists every video each playlist gains, loses and moves.")
+    return lines

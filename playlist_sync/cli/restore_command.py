@@ -13,6 +13,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
+from playlist_sync.cli.confirmation import add_yes_option, confirmed, should_ask
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.errors import BadInput, ServiceUnavailable
 from playlist_sync.cli.follow import POLL_SECONDS
@@ -45,6 +46,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     restore.add_argument(
         "--dry-run", action="store_true", help="show what it would do and cost; start nothing"
     )
+    add_yes_option(restore, "start the restore")
     restore.set_defaults(handler=run)
 
 
@@ -64,6 +66,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             else:
                 print("Dry run: nothing was started.")
             return 0
+        if should_ask(args) and not await confirmed("Start this restore?"):
+            print("Not started: nothing was written.")
+            return 1
         client = await connect(settings)
         restore_job_id = await _start(client, pool, settings, plan)
         job = await get_restore_job(pool, restore_job_id)
