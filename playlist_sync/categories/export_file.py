@@ -77,4 +77,8 @@ def _entry(row: asyncpg.Record, titles: dict[str, str]) -> CategoryEntry:
     entry.channels = list(rules["channels"])
     entry.title_matches = rules["titleMatches"]
     entry.exclude = list(rules["exclude"])
+    # Stored only when the file gave them (categories applied before had none).
+    entry.only_title_matches = rules.get("onlyTitleMatches")
+    entry.only_channels = list(rules.get("onlyChannels", []))
+    entry.exclude_title_matches = rules.get("excludeTitleMatches")
     return entry

@@ -59,6 +59,11 @@ class CategorySpec(BaseModel):
     # Not stripped: leading or trailing spaces may be part of what the user searches for.
     title_matches: Annotated[str, StringConstraints(strip_whitespace=False)] | None = None
     exclude: list[str] = Field(default_factory=list)
+    # Filters after the union of the rules above (an AND): keep only the selected videos whose
+    # title matches / of these channels; drop those whose title matches.
+    only_title_matches: Annotated[str, StringConstraints(strip_whitespace=False)] | None = None
+    only_channels: list[str] = Field(default_factory=list)
+    exclude_title_matches: Annotated[str, StringConstraints(strip_whitespace=False)] | None = None
 
     @field_validator("name", "description", mode="before")
     @classmethod
@@ -69,9 +74,14 @@ class CategorySpec(BaseModel):
     @field_validator("privacy", mode="before")
     @classmethod
     def _default_privacy(cls, value: object) -> object:
-        return "private" if value is None else value
+        if value is None:
+            return "private"
+        # YouTube's pages say "Unlisted" and "Public": the case is not what a user means.
+        return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("videos", "from_playlists", "channels", "exclude", mode="before")
+    @field_validator(
+        "videos", "from_playlists", "channels", "exclude", "only_channels", mode="before"
+    )
     @classmethod
     def _empty_list(cls, value: object) -> object:
         return [] if value is None else value
@@ -86,7 +96,8 @@ class CategoriesFile(BaseModel):
 
 _PLAYLIST_REF: TypeAdapter[str] = TypeAdapter(str)
 _CATEGORY_KEYS = (
-    "name, description, privacy, videos, from_playlists, channels, title_matches and exclude"
+    "name, description, privacy, videos, from_playlists, channels, title_matches, exclude,"
+    " only_title_matches, only_channels and exclude_title_matches"
 )
 
 

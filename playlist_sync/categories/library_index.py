@@ -90,6 +90,13 @@ _LIBRARY_ORDER = """
 """
 
 
+async def video_facts(conn: asyncpg.Connection) -> dict[int, LibraryVideo]:
+    """Title and channel of every known video (the library's and those looked up), for the
+    filters that keep or drop the selected videos."""
+    rows = await conn.fetch("SELECT id, title, channel_title, channel_id FROM videos")
+    return {row["id"]: LibraryVideo(**row) for row in rows}
+
+
 class LibraryVideos:
     """Every video of the imported playlists, once each, in library order."""
 
