@@ -9,14 +9,18 @@ those whose title matches `exclude_title_matches`; `exclude` removed last.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from playlist_sync.categories.file import CategorySpec
-from playlist_sync.categories.library_index import LibraryVideo, LibraryVideos, PlaylistIndex
+from playlist_sync.categories.library_index import (
+    LibraryVideo,
+    LibraryVideos,
+    PlaylistIndex,
+    closest,
+)
 from playlist_sync.categories.lookup import VIDEO_ID, LookedUp
 from playlist_sync.categories.problems import Location, Problem
 
@@ -198,11 +202,8 @@ def _filtered(
 
 def _no_such_channel(ref: str, selected: list[LibraryVideo]) -> str:
     why = f"none of the videos this category selects is of channel {ref!r}"
-    titles = sorted({v.channel_title for v in selected if v.channel_title})
-    folded = {title.casefold(): title for title in titles}
-    close = [folded[ref.casefold()]] if ref.casefold() in folded else []
-    close = close or difflib.get_close_matches(ref, titles, n=1, cutoff=0.6)
-    return f"{why}; did you mean {close[0]!r}?" if close else why
+    close = closest(ref, {v.channel_title for v in selected if v.channel_title})
+    return f"{why}; did you mean {close!r}?" if close else why
 
 
 def _unknown_video(video: str, looked_up: LookedUp) -> str:

@@ -352,3 +352,43 @@ async def test_every_filter_problem_at_once(
         f"{path}:13: categories[3].exclude_title_matches: warning: drops none of the videos"
         " the other rules keep",
     ]
+
+
+async def test_one_problem_does_not_hide_another_and_typos_get_a_suggestion(
+    db_pool: asyncpg.Pool, library: LibraryRows, tmp_path: Path
+) -> None:
+    await _seed(library)
+    path = _file(
+        tmp_path,
+        """categories:
+  - name: Cooking
+    privacy: secret
+    channels: [Tasty Lb]
+  - name: Firsts
+    from_playlists: [frist, Second]
+    typo_key: 1
+    exclude: [nowhere]
+""",
+    )
+    with pytest.raises(CategoriesInvalid) as raised:
+        await apply_categories(db_pool, path)
+    assert raised.value.problems == [
+        f"{path}:3: categories[0].privacy: expected one of private, unlisted, public"
+        " (got 'secret')",
+        # Beside the bad privacy, the channel typo in the same category is found too.
+        f"{path}:4: categories[0].channels[0]: no video of channel 'Tasty Lb' in the library"
+        " (no imported playlist holds one); did you mean 'Tasty Lab'?",
+        f"{path}:6: categories[1].from_playlists[0]: unknown playlist 'frist' (no imported"
+        " playlist has this title or id); did you mean 'First'?",
+        f"{path}:7: categories[1].typo_key: unknown key; a category has name, description,"
+        " privacy, videos, from_playlists, channels, title_matches, exclude,"
+        " only_title_matches, only_channels and exclude_title_matches",
+        f"{path}:8: categories[1].exclude[0]: warning: 'nowhere' is not in this category"
+        " anyway (none of its rules selects it)",
+    ]
+    assert await _stored(db_pool) == {}
+
+    # Privacy as YouTube's pages spell it: any case.
+    path.write_text("categories:\n  - name: Cooking\n    privacy: Unlisted\n    videos: [a1]\n")
+    assert (await apply_categories(db_pool, path)).lines() == ["+ Cooking (1 video, unlisted)"]
+    assert await _stored(db_pool) == {"Cooking": ("unlisted", ["a1"])}
