@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import threading
+from concurrent.futures import Future
 
 
 def add_yes_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -31,9 +33,20 @@ def should_ask(args: argparse.Namespace) -> bool:
 
 async def confirmed(question: str) -> bool:
     """The person's answer: only y or yes goes on; Enter, anything else or end of input
-    (Ctrl-D) is no."""
+    (Ctrl-D) is no. Ctrl-C ends the command at once (exit 130), nothing written."""
+    answered: Future[str] = Future()
+
+    def ask() -> None:
+        try:
+            answered.set_result(input(f"{question} [y/N] "))
+        except BaseException as error:
+            answered.set_exception(error)
+
+    # A daemon thread: asyncio.to_thread's executor would hold the process at exit, after a
+    # Ctrl-C, until the person pressed Enter.
+    threading.Thread(target=ask, name="confirmation", daemon=True).start()
     try:
-        answer = await asyncio.to_thread(input, f"{question} [y/N] ")
+        answer = await asyncio.wrap_future(answered)
     except EOFError:
         print()
         return False

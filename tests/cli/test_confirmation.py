@@ -4,6 +4,7 @@ question; without a terminal (every other CLI test) they go on as they always di
 from __future__ import annotations
 
 import json
+import signal
 
 from tests.cli.conftest import CliWorld
 from tests.cli.terminal import Terminal
@@ -28,6 +29,13 @@ async def test_sync_and_restore_ask_on_a_terminal_and_write_nothing_on_no(
     declined.type("n")
     assert await declined.finished() == 1
     assert "Not started: nothing was written." in declined.screen
+    assert await pool.fetchval("SELECT count(*) FROM sync_jobs") == 0
+
+    # Ctrl-C at the question ends the command at once, nothing written.
+    interrupted = await Terminal.run(cli_world.env, "sync", cwd=cli_world.cwd)
+    await interrupted.wait_for("Start this sync? [y/N]")
+    interrupted.process.send_signal(signal.SIGINT)
+    assert await interrupted.finished(within=10) == 130, interrupted.screen
     assert await pool.fetchval("SELECT count(*) FROM sync_jobs") == 0
 
     async with cli_world.world.worker():
