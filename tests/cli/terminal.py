@@ -53,6 +53,7 @@ class Terminal:
         deadline = asyncio.get_running_loop().time() + within
         while await asyncio.to_thread(self._read, 1.0) is not False:
             if asyncio.get_running_loop().time() > deadline:
+                self.process.kill()  # leave nothing running behind a failed test
                 raise AssertionError(f"still running; the terminal:\n{self.screen}")
         code = await asyncio.wait_for(self.process.wait(), within)
         os.close(self._master)
