@@ -325,8 +325,9 @@ class SyncPreview(SeedModel):
     # In several categories' playlists at once.
     shared_videos: list[SharedVideo] = Field(default_factory=list)
     # Per category, the playlist it becomes and its videos' changes; the playlists kept as
-    # they are. Absent from previews stored before them.
-    playlists: list[PlaylistPlan] = Field(default_factory=list)
+    # they are. `playlists` is null in a job's stored preview (starters.sync.stored_preview)
+    # and in previews stored before it existed.
+    playlists: list[PlaylistPlan] | None = None
     kept_playlists: list[KeptPlaylist] = Field(default_factory=list)
 
 

@@ -103,7 +103,7 @@ def plan_summary(preview: SyncPreview, settings: Settings) -> list[str]:
     """What a person approves before a sync writes: the totals, each category's playlist and
     how many videos it gains, loses and moves, and the playlists deleted."""
     lines = [plan_sentence(preview, settings)]
-    for plan in preview.playlists:
+    for plan in preview.playlists or []:
         changes = ", ".join(
             f"{sign}{len(videos):,}"
             for sign, videos in (("+", plan.gains), ("-", plan.loses), ("~", plan.moves))

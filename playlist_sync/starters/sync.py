@@ -51,6 +51,15 @@ def memo_for(preview: SyncPreview) -> dict[str, int | str]:
     }
 
 
+def stored_preview(preview: SyncPreview) -> dict[str, Any]:
+    """The preview as the job keeps it: without the per-playlist video lists, which for a big
+    library run to megabytes that `status` and every poll of `--follow` would read and parse;
+    the job's counts, and the operations' rows, say what it does."""
+    stored = preview.to_json()
+    stored.pop("playlists", None)
+    return stored
+
+
 def static_summary(job_id: int, strategy: str, preview: SyncPreview) -> str:
     """One line at the top of the workflow's page: what this sync is."""
     categories = len(_categories(preview))
@@ -140,7 +149,7 @@ async def start_sync(
     try:
         job_id = await pool.fetchval(
             "INSERT INTO sync_jobs (preview_data, strategy) VALUES ($1, $2) RETURNING id",
-            preview.to_json(),
+            stored_preview(preview),
             strategy.value,
         )
     except asyncpg.UniqueViolationError:

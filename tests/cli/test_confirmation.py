@@ -46,6 +46,10 @@ async def test_sync_and_restore_ask_on_a_terminal_and_write_nothing_on_no(
         assert "Started sync" in approved.screen
         job = json.loads((await cli_world.run("status", "--follow", "--json")).out.splitlines()[-1])
         assert job["stage"] == "completed", job
+        # The job keeps the plan's counts, not its per-video lists (megabytes for a big
+        # library, read at every poll of --follow).
+        assert job["previewData"]["playlists"] is None
+        assert job["previewData"]["stages"]["addVideos"]["count"] == 9
 
         # --yes: no question, on a terminal too.
         again = await Terminal.run(cli_world.env, "sync", "--yes", "--follow", cwd=cli_world.cwd)
