@@ -124,14 +124,20 @@ def select_videos(category: CategorySpec, sources: RuleSources, report: Report) 
         "exclude": category.exclude,
     }
     # Only when given: categories stored before the filters keep the rules they had.
-    for key, value in (
-        ("onlyTitleMatches", category.only_title_matches),
-        ("onlyChannels", category.only_channels),
-        ("excludeTitleMatches", category.exclude_title_matches),
-    ):
+    for stored, key in STORED_FILTERS.items():
+        value = getattr(category, key)
         if value or value == "":
-            rules[key] = value
+            rules[stored] = value
     return Selection(list(ordered), rules, problems)
+
+
+# The filters as categories.rules stores them (camelCase) -> the file's keys. Whoever rebuilds
+# a CategorySpec from stored rules must carry these too, and give RuleSources its `facts`.
+STORED_FILTERS = {
+    "onlyTitleMatches": "only_title_matches",
+    "onlyChannels": "only_channels",
+    "excludeTitleMatches": "exclude_title_matches",
+}
 
 
 def has_filters(category: CategorySpec) -> bool:
