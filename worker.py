@@ -11,10 +11,13 @@ import os
 import sys
 from datetime import UTC, datetime
 
+from temporalio.runtime import Runtime
+
 from playlist_sync.config import ConfigError, Settings, load_settings
 from playlist_sync.db.connection import DatabaseUnavailable
 from playlist_sync.stack.app_database import open_pool
 from playlist_sync.temporal_client import TemporalUnavailable, connect
+from playlist_sync.worker_waits import quiet_pool_retries, quiet_runtime, watch_stack
 from playlist_sync.workers import build_worker
 
 log = logging.getLogger("playlist_sync.worker")
@@ -30,14 +33,19 @@ async def run(settings: Settings) -> None:
         settings.temporal_address,
         datetime.now(UTC).isoformat(timespec="seconds"),
     )
+    # Says in one line when the stack goes away and comes back; the worker retries meanwhile.
+    watching = asyncio.create_task(watch_stack(pool, client, settings))
     try:
         await worker.run()
     finally:
+        watching.cancel()
         await pool.close()
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    quiet_pool_retries()
+    Runtime.set_default(quiet_runtime())
     try:
         asyncio.run(run(load_settings()))
     except (ConfigError, DatabaseUnavailable, TemporalUnavailable) as error:

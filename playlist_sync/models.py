@@ -267,6 +267,44 @@ class SharedVideo(SeedModel):
     category_names: list[str]
 
 
+class PlannedVideo(SeedModel):
+    """A video a playlist gains, loses or moves, with where it is now or goes."""
+
+    youtube_video_id: str
+    title: str
+    # Gains: the playlists that hold it now. Losses: the categories that hold it afterwards
+    # (its own category's name: a second copy removed; empty: in no playlist but the backup).
+    held_by: list[str] = Field(default_factory=list)
+    goes_to: list[str] = Field(default_factory=list)
+
+
+class PlaylistPlan(SeedModel):
+    """One category as the playlist it becomes, and the videos that playlist gains, loses and
+    moves: what `preview` shows per category."""
+
+    category_name: str
+    category_id: int
+    # create: a new playlist; adopt: an old playlist it takes over (renamed when its title
+    # differs); own: the playlist an earlier sync gave it.
+    action: str
+    playlist_name: str | None = None  # the adopted playlist's title now
+    youtube_id: str | None = None
+    renamed: bool = False
+    update: bool = False  # a playlists.update for title, description or privacy
+    video_count: int = 0  # afterwards
+    gains: list[PlannedVideo] = Field(default_factory=list)
+    loses: list[PlannedVideo] = Field(default_factory=list)
+    moves: list[PlannedVideo] = Field(default_factory=list)
+
+
+class KeptPlaylist(SeedModel):
+    """A playlist in keep_playlists: the sync neither edits nor deletes it."""
+
+    playlist_name: str
+    youtube_id: str
+    video_count: int
+
+
 class SyncPreview(SeedModel):
     stages: PlannedStages
     total_quota_cost: int
@@ -286,6 +324,11 @@ class SyncPreview(SeedModel):
     videos_in_no_playlist: list[VideoInNoPlaylist] = Field(default_factory=list)
     # In several categories' playlists at once.
     shared_videos: list[SharedVideo] = Field(default_factory=list)
+    # Per category, the playlist it becomes and its videos' changes; the playlists kept as
+    # they are. `playlists` is null in a job's stored preview (starters.sync.stored_preview)
+    # and in previews stored before it existed.
+    playlists: list[PlaylistPlan] | None = None
+    kept_playlists: list[KeptPlaylist] = Field(default_factory=list)
 
 
 class SyncJobRecord(SeedModel):

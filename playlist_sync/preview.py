@@ -36,6 +36,7 @@ from playlist_sync.planner import (
     unavailable_videos,
     videos_in_no_playlist,
 )
+from playlist_sync.playlist_plans import kept_playlists, library_names, playlist_plans
 from playlist_sync.quota_windows import QuotaReset, sync_windows
 from playlist_sync.reconcile.assignment import Reconciliation, Strategy, reconcile
 from playlist_sync.youtube.costs import WRITE_COST
@@ -63,6 +64,7 @@ async def build_preview(
         unavailable = await unavailable_videos(conn)
         in_no_playlist = await videos_in_no_playlist(conn)
         shared = await shared_videos(conn)
+        names, kept = await library_names(conn), await kept_playlists(conn)
         remaining = await quota_remaining(conn, daily_quota=daily_quota, reset=reset, now=now)
         creates_left = await creations_left(
             conn, creates_per_window=creates_per_window, reset=reset, now=now
@@ -107,6 +109,8 @@ async def build_preview(
         ],
         videos_in_no_playlist=in_no_playlist,
         shared_videos=shared,
+        playlists=playlist_plans(plan, names),
+        kept_playlists=kept,
     )
 
 

@@ -92,6 +92,7 @@ async def _store_categories(
                     len(category.video_ids),
                     # Private is the default, and what the file says unless told otherwise.
                     privacy=None if category.privacy == "private" else category.privacy,
+                    video_ids=frozenset(category.video_ids),
                 )
             )
             continue
@@ -120,7 +121,12 @@ async def _store_categories(
         "DELETE FROM categories WHERE id = ANY($1::bigint[])", [row["id"] for row in gone]
     )
     changes.extend(
-        CategoryChange(row["name"], ChangeKind.REMOVED, videos_removed=len(stored[row["id"]]))
+        CategoryChange(
+            row["name"],
+            ChangeKind.REMOVED,
+            videos_removed=len(stored[row["id"]]),
+            video_ids=frozenset(stored[row["id"]]),
+        )
         for row in sorted(gone, key=lambda row: row["position"])
     )
     return changes

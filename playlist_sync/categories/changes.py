@@ -24,6 +24,8 @@ class CategoryChange:
     # ADDED: its privacy unless private; UPDATED: its new privacy, when that changed.
     privacy: str | None = None
     rules_changed: bool = False  # other rules, selecting the same videos
+    # ADDED and REMOVED: its videos, so that a rename reads as one (not "+ new ... - old").
+    video_ids: frozenset[int] = field(default=frozenset(), compare=False)
 
     def describe(self) -> str:
         if self.kind is ChangeKind.ADDED:
@@ -66,12 +68,55 @@ class CategoryChanges:
     def lines(self) -> list[str]:
         if self.empty:
             return ["Nothing changed."]
-        lines = [change.describe() for change in self.categories]
+        renamed = self._renames()
+        renamed_from = {old.name for old in renamed.values()}
+        lines = []
+        for change in self.categories:
+            if change.kind is ChangeKind.ADDED and change.name in renamed:
+                lines.append(_renaming(renamed[change.name], change))
+            elif change.name in renamed_from and change.kind is ChangeKind.REMOVED:
+                continue  # told with the category it became
+            elif change.kind is ChangeKind.REMOVED and change.name in self.kept:
+                lines.append(
+                    f"= {change.name}: no longer a category; its playlist is kept as it is"
+                    " (keep_playlists)"
+                )
+            else:
+                lines.append(change.describe())
         if self.kept:
             lines.append(f"Keeping: {', '.join(self.kept)}")
         if self.no_longer_kept:
             lines.append(f"No longer keeping: {', '.join(self.no_longer_kept)}")
         return lines
+
+    def _renames(self) -> dict[str, CategoryChange]:
+        """New name -> the removed category it renames: the one holding most of the same
+        videos, when that is at least half of each."""
+        removed = [c for c in self.categories if c.kind is ChangeKind.REMOVED and c.video_ids]
+        renames: dict[str, CategoryChange] = {}
+        for added in (c for c in self.categories if c.kind is ChangeKind.ADDED and c.video_ids):
+            best = max(removed, key=lambda old: len(old.video_ids & added.video_ids), default=None)
+            if best is None:
+                continue
+            shared = len(best.video_ids & added.video_ids)
+            if 2 * shared >= max(len(best.video_ids), len(added.video_ids)):
+                renames[added.name] = best
+                removed.remove(best)
+        return renames
+
+
+def _renaming(old: CategoryChange, new: CategoryChange) -> str:
+    gained = len(new.video_ids - old.video_ids)
+    lost = len(old.video_ids - new.video_ids)
+    details = [
+        text
+        for text, shown in (
+            (f"+{_videos(gained)}", gained),
+            (f"-{_videos(lost)}", lost),
+        )
+        if shown
+    ]
+    return f"~ {old.name} -> {new.name}: renamed" + (f", {', '.join(details)}" if details else "")
 
 
 def _videos(count: int) -> str:

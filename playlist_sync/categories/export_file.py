@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 
+from playlist_sync.categories.rules import STORED_FILTERS
 from playlist_sync.categories.writing import CategoryEntry, Ref, render_file
 
 _HEADER = [
@@ -77,4 +78,9 @@ def _entry(row: asyncpg.Record, titles: dict[str, str]) -> CategoryEntry:
     entry.channels = list(rules["channels"])
     entry.title_matches = rules["titleMatches"]
     entry.exclude = list(rules["exclude"])
+    # Stored only when the file gave them (categories applied before had none).
+    filters = {key: rules[stored] for stored, key in STORED_FILTERS.items() if stored in rules}
+    entry.only_title_matches = filters.get("only_title_matches")
+    entry.only_channels = list(filters.get("only_channels", []))
+    entry.exclude_title_matches = filters.get("exclude_title_matches")
     return entry

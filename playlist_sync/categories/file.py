@@ -59,6 +59,11 @@ class CategorySpec(BaseModel):
     # Not stripped: leading or trailing spaces may be part of what the user searches for.
     title_matches: Annotated[str, StringConstraints(strip_whitespace=False)] | None = None
     exclude: list[str] = Field(default_factory=list)
+    # Filters after the union of the rules above (an AND): keep only the selected videos whose
+    # title matches / of these channels; drop those whose title matches.
+    only_title_matches: Annotated[str, StringConstraints(strip_whitespace=False)] | None = None
+    only_channels: list[str] = Field(default_factory=list)
+    exclude_title_matches: Annotated[str, StringConstraints(strip_whitespace=False)] | None = None
 
     @field_validator("name", "description", mode="before")
     @classmethod
@@ -69,9 +74,14 @@ class CategorySpec(BaseModel):
     @field_validator("privacy", mode="before")
     @classmethod
     def _default_privacy(cls, value: object) -> object:
-        return "private" if value is None else value
+        if value is None:
+            return "private"
+        # YouTube's pages say "Unlisted" and "Public": the case is not what a user means.
+        return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("videos", "from_playlists", "channels", "exclude", mode="before")
+    @field_validator(
+        "videos", "from_playlists", "channels", "exclude", "only_channels", mode="before"
+    )
     @classmethod
     def _empty_list(cls, value: object) -> object:
         return [] if value is None else value
@@ -84,9 +94,14 @@ class CategoriesFile(BaseModel):
     keep_playlists: list[str] = Field(default_factory=list)
 
 
+_NAME_AND_RULES = {
+    "name", "videos", "from_playlists", "channels", "title_matches", "exclude",
+    "only_title_matches", "only_channels", "exclude_title_matches",
+}  # fmt: skip
 _PLAYLIST_REF: TypeAdapter[str] = TypeAdapter(str)
 _CATEGORY_KEYS = (
-    "name, description, privacy, videos, from_playlists, channels, title_matches and exclude"
+    "name, description, privacy, videos, from_playlists, channels, title_matches, exclude,"
+    " only_title_matches, only_channels and exclude_title_matches"
 )
 
 
@@ -182,7 +197,27 @@ def _parse_list(
             for detail in error.errors():
                 location = (key, index, *detail["loc"])
                 parsed.problems.append(parsed.problem(location, _message(detail)))
+            # The rest of the entry is still checked (a bad privacy must not hide a channel
+            # typo beside it): the file is refused anyway, for the problems above.
+            rest = _without_bad_keys(entry, error)
+            if rest is not None:
+                try:
+                    values.append(parse(rest))
+                    indexes.append(index)
+                except ValidationError:
+                    pass
     return values, indexes
+
+
+def _without_bad_keys(entry: Any, error: ValidationError) -> dict[Any, Any] | None:
+    """A category mapping without the keys that failed, when those are neither its name nor
+    a rule (without a rule, its videos would be wrong, and so would what is said of them)."""
+    if not isinstance(entry, dict):
+        return None
+    bad = {detail["loc"][0] for detail in error.errors() if detail["loc"]}
+    if not bad or bad & _NAME_AND_RULES:
+        return None
+    return {k: v for k, v in entry.items() if k not in bad}
 
 
 def _message(detail: Any) -> str:

@@ -21,7 +21,10 @@ _HEADER = [
     "",
     "Make it yours: rename, merge playlists (several from_playlists), add videos by id,",
     "by channel (channels) or by words in their titles (title_matches), leave some out",
-    "(exclude), set privacy. Every key is explained in examples/categories.yaml.",
+    "(exclude), set privacy. To split a playlist, filter what the rules select: keep only",
+    "titles that match (only_title_matches) or given channels (only_channels), or drop",
+    "titles (exclude_title_matches); see the README's categories section. Every key is",
+    "explained in examples/categories.yaml.",
     "A playlist that is no category's and not kept is deleted by a sync, after a backup.",
 ]
 _KEEP_EMPTY = (

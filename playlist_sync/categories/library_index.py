@@ -6,9 +6,20 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import asyncpg
+
+
+def closest(ref: str, names: Iterable[str]) -> str | None:
+    """The name a typo most likely meant: the same but for case, else a close spelling."""
+    names = sorted(names)
+    folded = {name.casefold(): name for name in names}
+    if ref.casefold() in folded:
+        return folded[ref.casefold()]
+    close = difflib.get_close_matches(ref, names, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,7 @@ class PlaylistIndex:
     """Finds an imported playlist by YouTube id, or by title when that is not ambiguous."""
 
     def __init__(self, playlists: list[IndexedPlaylist]) -> None:
+        self._live_titles = sorted({p.title for p in playlists if not p.gone})
         self._by_id = {p.youtube_playlist_id: p for p in playlists}
         self._by_title: dict[str, list[IndexedPlaylist]] = defaultdict(list)
         self._by_first_title: dict[str, list[IndexedPlaylist]] = defaultdict(list)
@@ -68,7 +80,9 @@ class PlaylistIndex:
             if tier:
                 ids = ", ".join(sorted(p.youtube_playlist_id for p in tier))
                 return f"{len(tier)} imported playlists are titled {ref!r} ({ids}): use the id"
-        return f"unknown playlist {ref!r} (no imported playlist has this title or id)"
+        why = f"unknown playlist {ref!r} (no imported playlist has this title or id)"
+        close = closest(ref, self._live_titles)
+        return f"{why}; did you mean {close!r}?" if close else why
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,13 @@ _LIBRARY_ORDER = """
     JOIN videos v ON v.id = pv.video_id
     ORDER BY p.deleted_from_youtube_at IS NOT NULL, p.list_position NULLS LAST, p.id, pv.position
 """
+
+
+async def video_facts(conn: asyncpg.Connection) -> dict[int, LibraryVideo]:
+    """Title and channel of every known video (the library's and those looked up), for the
+    filters that keep or drop the selected videos."""
+    rows = await conn.fetch("SELECT id, title, channel_title, channel_id FROM videos")
+    return {row["id"]: LibraryVideo(**row) for row in rows}
 
 
 class LibraryVideos:
@@ -115,12 +136,9 @@ class LibraryVideos:
         if found:
             return found
         why = f"no video of channel {ref!r} in the library (no imported playlist holds one)"
-        titles = sorted({v.channel_title for v in self.videos if v.channel_title})
-        folded = {title.casefold(): title for title in titles}
-        close = [folded[ref.casefold()]] if ref.casefold() in folded else []
-        close = close or difflib.get_close_matches(ref, titles, n=1, cutoff=0.6)
+        close = closest(ref, {v.channel_title for v in self.videos if v.channel_title})
         if close:
-            return f"{why}; did you mean {close[0]!r}?"
+            return f"{why}; did you mean {close!r}?"
         if ref.startswith("UC") and self._missing_channel_ids:
             # Imported before channel ids were kept: only a new import knows them.
             return f"{why}; run `starter.py import` again to match channels by id"

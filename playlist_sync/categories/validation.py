@@ -13,10 +13,10 @@ from typing import Any
 import asyncpg
 
 from playlist_sync.categories.file import CategorySpec, ParsedCategories
-from playlist_sync.categories.library_index import LibraryVideos, PlaylistIndex
+from playlist_sync.categories.library_index import LibraryVideos, PlaylistIndex, video_facts
 from playlist_sync.categories.lookup import LookedUp
 from playlist_sync.categories.problems import CategoriesInvalid, Location, Problem
-from playlist_sync.categories.rules import Report, RuleSources, select_videos
+from playlist_sync.categories.rules import Report, RuleSources, has_filters, select_videos
 from playlist_sync.playlist_marker import MARKER_ROOM
 from playlist_sync.youtube.costs import MAX_PLAYLIST_ITEMS
 
@@ -143,6 +143,7 @@ async def _rule_sources(
         playlist_items=items,
         library=await LibraryVideos.load(conn) if searched else None,
         looked_up=looked_up,
+        facts=await video_facts(conn) if any(map(has_filters, spec.categories)) else None,
     )
 
 

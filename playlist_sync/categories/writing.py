@@ -33,6 +33,9 @@ class CategoryEntry:
     channels: list[str] = field(default_factory=list)
     title_matches: str | None = None
     exclude: list[str] = field(default_factory=list)
+    only_title_matches: str | None = None
+    only_channels: list[str] = field(default_factory=list)
+    exclude_title_matches: str | None = None
 
 
 def render_file(
@@ -69,6 +72,13 @@ def _category_lines(category: CategoryEntry) -> list[str]:
         lines.extend(f"      - {scalar(channel)}" for channel in category.channels)
     if category.title_matches is not None:
         lines.append(f"    title_matches: {scalar(category.title_matches)}")
+    if category.only_title_matches is not None:
+        lines.append(f"    only_title_matches: {scalar(category.only_title_matches)}")
+    if category.only_channels:
+        lines.append("    only_channels:")
+        lines.extend(f"      - {scalar(channel)}" for channel in category.only_channels)
+    if category.exclude_title_matches is not None:
+        lines.append(f"    exclude_title_matches: {scalar(category.exclude_title_matches)}")
     if category.exclude:
         lines.extend(_id_list("exclude", category.exclude))
     return lines

@@ -19,6 +19,7 @@ from playlist_sync.cli import (
     import_command,
     preview_command,
     restore_command,
+    snapshots_command,
     stack_commands,
     status_command,
     sync_command,
@@ -40,6 +41,7 @@ COMMAND_MODULES = [
     sync_command,
     status_command,
     control_commands,
+    snapshots_command,
     restore_command,
     demo_command,
 ]

@@ -46,9 +46,35 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         await _in_daemon_thread(args.client_secrets, settings.data_dir)
     except AuthorizationError as error:
         raise BadInput(str(error)) from None
-    print(f"Authorised. The grant is stored in {token_path(settings.data_dir)}.")
+    print(
+        f"{await _authorised_as(settings)} The grant is stored in {token_path(settings.data_dir)}."
+    )
     await _resume_sync_waiting_for_auth(settings)
     return 0
+
+
+async def _authorised_as(settings: Settings) -> str:
+    """Which channel the grant is for (one `channels.list`, 1 unit): a person with several
+    Google accounts sees at once whether they picked the right one; and whether it is the
+    channel the library was imported from."""
+    from playlist_sync.youtube.client import youtube_client_from_settings
+    from playlist_sync.youtube.errors import YouTubeError
+
+    try:
+        async with database(settings) as pool:
+            youtube = await youtube_client_from_settings(settings, pool)
+            channel = await youtube.my_channel()
+            imported = await pool.fetchrow("SELECT channel_id, title FROM library_channel")
+    except (DatabaseUnavailable, YouTubeError) as error:
+        return f"Authorised (could not read which channel: {error})."
+    said = f"Authorised as the YouTube channel {channel.title!r} ({channel.id})."
+    if imported is not None and imported["channel_id"] != channel.id:
+        said += (
+            f" Note: your library was imported from {imported['title']!r}"
+            f" ({imported['channel_id']}); a sync writes only to that channel: run `auth`"
+            " again as it, or `import` to start from this one."
+        )
+    return said
 
 
 def _show_url(url: str) -> None:

@@ -12,9 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from playlist_sync.cli.follow import Followed
-from playlist_sync.cli.jobs import web_ui_link
+from playlist_sync.cli.sync_report import outcome_lines
 from playlist_sync.config import Settings
-from playlist_sync.models import SyncPreview
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,6 @@ def print_report(
     kept: list[str],
     seconds: float,
 ) -> None:
-    record = followed.job.record()
     console.print("YouTube (the emulator) now", style="bold")
     table = Table()
     table.add_column("Playlist")
@@ -92,51 +90,12 @@ def print_report(
         table.add_row(escape(title), f"{titles.get(title, 0):,}", "kept as it was")
     console.print(table)
 
-    added = record.stage_results.add_videos
-    created = record.stage_results.create_playlists
-    deleted = record.stage_results.delete_playlists
-    skipped = added.skipped if added else 0
-    failed = (
-        (added.failed if added else 0)
-        + (created.failed if created else 0)
-        + (deleted.failed if deleted else 0)
-    )
-    preview = record.preview_data
-    lower_bound = preview.total_quota_cost if preview else 0
     youtube_counted = sum(window["used"] for window in emulator_state["quota"]["windows"])
-    planned = preview.stages if preview else None
-    made = planned.create_playlists.count if planned else 0
-    adopted = planned.adopt_playlists.count if planned else 0
-    recreate = preview.alternatives.recreate if preview else None
-    lines = [
-        f"Sync {followed.job.id} {record.stage.value}:"
-        f" {made} playlists created and {adopted} old ones adopted,"
-        f" {added.succeeded if added else 0:,} videos added, moved or removed"
-        f" ({_edits(preview)}),"
-        f" {deleted.succeeded if deleted else 0} old playlists deleted (backed up first);"
-        f" the whole demo took {seconds:.0f} s.",
-        f"Skipped {skipped} unavailable videos (deleted or private), {failed} failed.",
-        f"Quota: the sync used {record.quota_used_this_sync:,} units; its writes alone need"
-        f" {lower_bound:,} (the fewest writes that make YouTube match"
-        + (
-            f"; --strategy recreate would need {recreate.total_quota_cost:,})."
-            if recreate is not None
-            else ")."
-        )
-        + f" YouTube counted {youtube_counted:,} units in all, import included.",
-        f"It paused for quota {followed.quota_pauses} times and resumed by itself each time"
-        f" ({settings.quota_reset_text} windows of {settings.youtube_daily_quota:,} units).",
-        f"Web UI: {web_ui_link(settings, followed.job.workflow_id)}",
-    ]
+    lines = outcome_lines(
+        settings,
+        followed,
+        took=f"; the whole demo took {seconds:.0f} s",
+        youtube_counted=youtube_counted,
+    )
     for line in lines:
         console.print(line, markup=False)
-
-
-def _edits(preview: SyncPreview | None) -> str:
-    if preview is None:
-        return "no preview"
-    s = preview.stages
-    return (
-        f"{s.add_videos.count:,} added, {s.move_videos.count:,} moved,"
-        f" {s.remove_videos.count:,} removed"
-    )

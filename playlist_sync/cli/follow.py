@@ -7,7 +7,7 @@ and following must keep working while the worker is down (that is when users loo
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -17,6 +17,7 @@ from temporalio.service import RPCError
 
 from playlist_sync.cli.errors import CliError
 from playlist_sync.cli.jobs import job_to_show, web_ui_link
+from playlist_sync.cli.worker_presence import worker_listening
 from playlist_sync.config import Settings
 from playlist_sync.pause_state import SLEEPS_UNTIL_RESET
 from playlist_sync.quota_windows import next_quota_reset
@@ -27,6 +28,9 @@ POLL_SECONDS = 0.5
 # How often (in polls) to ask Temporal whether the workflow still runs: a workflow someone
 # terminated in the Web UI never writes "ended" to the mirror, and following must not hang.
 WORKFLOW_CHECK_POLLS = 10
+# A worker picks a new sync up within a second: waiting longer means none is there, which a
+# new user must be told rather than watch "Waiting for a worker" go on.
+NO_WORKER_AFTER_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,41 @@ class Snapshot:
     window_resets_at: datetime
     # From the ledger, not the row: the row is brought up to date only between batches.
     sync_used: int
+    # The task queue that no worker polls while the sync waits for one; None: one does, or
+    # it is too early to say.
+    no_worker_on: str | None = None
+
+    @property
+    def no_worker_text(self) -> str | None:
+        if self.no_worker_on is None:
+            return None
+        return f"no worker is polling the task queue {self.no_worker_on!r}: start `worker.py`"
+
+
+async def look(
+    pool: asyncpg.Pool, settings: Settings, job_id: int | None, client: Client | None = None
+) -> Snapshot:
+    """The sync (default: the latest) and its quota, as `status` and `status --follow` both
+    show it: one source, so that the two agree at the same moment. With `client`, whether a
+    worker polls the sync's task queue, once the sync has waited a few seconds."""
+    job = await job_to_show(pool, job_id)
+    ledger = QuotaLedger(pool, settings.youtube_daily_quota, settings.quota_reset)
+    now = datetime.now(UTC)
+    waited = (now - job.record().started_at).total_seconds() >= NO_WORKER_AFTER_SECONDS
+    missing = (
+        client is not None
+        and job.active
+        and waited
+        and not await worker_listening(client, settings)
+    )
+    return Snapshot(
+        job=job,
+        window_used=await ledger.used_in_window(now),
+        daily_quota=settings.youtube_daily_quota,
+        window_resets_at=next_quota_reset(now, settings.quota_reset),
+        sync_used=await ledger.used_by_sync(job.id),
+        no_worker_on=settings.temporal_task_queue if missing else None,
+    )
 
 
 class View(Protocol):
@@ -87,22 +126,21 @@ async def follow(
     poll_seconds: float = POLL_SECONDS,
 ) -> Followed:
     """Shows the sync until it ends (completed or failed) and returns its last state."""
-    ledger = QuotaLedger(pool, settings.youtube_daily_quota, settings.quota_reset)
     pauses = QuotaPauses((await job_to_show(pool, job_id)).record().last_resumed_at)
     polls = 0
+    shown_missing: str | None = None
     while True:
-        job = await job_to_show(pool, job_id)
-        now = datetime.now(UTC)
-        pauses.see(job)
-        view.show(
-            Snapshot(
-                job=job,
-                window_used=await ledger.used_in_window(now),
-                daily_quota=settings.youtube_daily_quota,
-                window_resets_at=next_quota_reset(now, settings.quota_reset),
-                sync_used=await ledger.used_by_sync(job_id),
-            )
+        # Temporal is asked about workers every few polls only; the mirror at every poll.
+        asks = polls % WORKFLOW_CHECK_POLLS == 0 or (
+            polls < WORKFLOW_CHECK_POLLS and polls % 2 == 0
         )
+        snapshot = await look(pool, settings, job_id, client if asks else None)
+        if not asks and shown_missing is not None and snapshot.job.active:
+            snapshot = replace(snapshot, no_worker_on=shown_missing)
+        shown_missing = snapshot.no_worker_on
+        job = snapshot.job
+        pauses.see(job)
+        view.show(snapshot)
         if not job.active:
             return Followed(job, pauses.count)
         polls += 1

@@ -18,8 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from playlist_sync.cli.follow import Snapshot, View
-from playlist_sync.cli.job_summary import pause_text, stage_line, when
+from playlist_sync.cli.job_summary import failures, pause_text, skips, stage_line, when
 from playlist_sync.cli.jobs import WORK_STAGES, work_stage
+from playlist_sync.cli.plan_view import plural
 from playlist_sync.models import STAGE_LABELS, SyncJobRecord, SyncStage
 
 BAR_WIDTH = 32
@@ -82,10 +83,11 @@ def status_line(snapshot: Snapshot, *, with_pause: bool = True) -> str:
         f"sync {job.id}: {stage_line(job)}",
         f"quota {snapshot.window_used:,}/{snapshot.daily_quota:,} this window,"
         f" {snapshot.sync_used:,} by the sync",
-        f"errors and skips {len(record.errors):,}",
+        f"{plural(len(failures(record)), 'error')}, {len(skips(record)):,} skipped",
     ]
     pause = pause_text(job) if job.active and with_pause else None
-    return " · ".join(parts + ([pause] if pause else []))
+    waits = [text for text in (snapshot.no_worker_text, pause) if text]
+    return " · ".join(parts + waits)
 
 
 def render(snapshot: Snapshot) -> RenderableType:
@@ -110,19 +112,22 @@ def render(snapshot: Snapshot) -> RenderableType:
         f"{by_sync:,} units (its writes need {needed:,})",
     )
     pause = pause_text(job) if job.active else None
-    errors = len(record.errors)
     lines: list[RenderableType] = [
         Text(f"Sync {job.id} ({job.workflow_id}): {stage_line(job)}", style="bold"),
         grid,
     ]
+    if snapshot.no_worker_text:
+        lines.append(Text(snapshot.no_worker_text, style="yellow"))
     if pause:
         lines.append(Text(f"Paused: {pause}", style="yellow"))
-    # The sync's error list also holds the videos it skipped (deleted, private), with why.
-    error_text = f"{errors:,} error{'s' if errors != 1 else ''} and skips"
-    if errors:
-        last = record.errors[-1]
-        error_text += f"; the last: {last.entity_type} {last.entity_id}: {last.message}"
-    lines.append(Text(error_text, style="red" if errors else "dim"))
+    # The sync's error list also holds the videos it skipped (deleted, private) and the
+    # user's cancel: those are told as what they are.
+    failed = failures(record)
+    error_text = f"{plural(len(failed), 'error')}, {len(skips(record)):,} skipped"
+    if failed:
+        last = failed[-1]
+        error_text += f"; the last error: {last.entity_type} {last.entity_id}: {last.message}"
+    lines.append(Text(error_text, style="red" if failed else "dim"))
     return Group(*lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from playlist_sync.cli.follow import Snapshot
 from playlist_sync.cli.jobs import stage_reached, web_ui_link, work_stage
 from playlist_sync.config import Settings
 from playlist_sync.models import (
@@ -107,6 +108,29 @@ def results_lines(results: StageResults) -> list[str]:
     return lines
 
 
+def is_skip(error: SyncError) -> bool:
+    """A video the sync left out on purpose (deleted, private): said once, as a skip."""
+    return error.entity_type == "video" and error.message.startswith("skipped in ")
+
+
+def is_cancel(error: SyncError) -> bool:
+    """The user's cancel, which is how the job ended, not something that went wrong."""
+    return error.entity_type == "sync" and error.message.startswith("cancelled by the user")
+
+
+def failures(record: SyncJobRecord) -> list[SyncError]:
+    return [e for e in record.errors if not (is_skip(e) or is_cancel(e))]
+
+
+def skips(record: SyncJobRecord) -> list[SyncError]:
+    """Each skipped video once, however often the sync met it."""
+    seen: dict[tuple[str, str], SyncError] = {}
+    for error in record.errors:
+        if is_skip(error):
+            seen.setdefault((error.entity_id, error.message), error)
+    return list(seen.values())
+
+
 def kept_for_safety(record: SyncJobRecord) -> list[SyncError]:
     """The old playlists the delete stage kept because a video of theirs is nowhere else."""
     return [
@@ -128,33 +152,45 @@ def kept_lines(record: SyncJobRecord) -> list[str]:
     ]
 
 
-def quota_line(job: JobRow) -> str:
+def quota_line(job: JobRow, snapshot: Snapshot | None = None) -> str:
     record = job.record()
-    line = f"quota used by this sync: {record.quota_used_this_sync:,} units"
+    # The ledger's count when looked at (as the live view shows it); else the row's.
+    used = snapshot.sync_used if snapshot is not None else record.quota_used_this_sync
+    line = f"quota used by this sync: {used:,} units"
     if record.preview_data is not None:
         line += f" (its writes need {record.preview_data.total_quota_cost:,})"
+    if snapshot is not None:
+        line += f"; this window: {snapshot.window_used:,} of {snapshot.daily_quota:,}"
     return line
 
 
-def describe_job(job: JobRow, settings: Settings) -> list[str]:
-    """What `status` prints: stage, pause, results, quota, errors and where to see more."""
+def describe_job(job: JobRow, settings: Settings, snapshot: Snapshot | None = None) -> list[str]:
+    """What `status` prints: stage, pause, results, quota, errors and where to see more.
+
+    `snapshot`: the look `status --follow` takes too (follow.look), so that both say the
+    same quota and whether a worker is there."""
     record = job.record()
     lines = [f"Sync {job.id} ({job.workflow_id}): {stage_line(job)}"]
     started = f"started {when(record.started_at)}"
     if record.completed_at is not None:
         started += f", ended {when(record.completed_at)}"
     lines.append(f"  {started}")
+    if snapshot is not None and snapshot.no_worker_text:
+        lines.append(f"  {snapshot.no_worker_text}")
     pause = pause_text(job)
     if pause is not None:
         lines.append(f"  {pause}")
     lines += [f"  {line}" for line in results_lines(record.stage_results)]
     lines += [f"  {line}" for line in kept_lines(record)]
-    lines.append(f"  {quota_line(job)}")
-    if record.errors:
-        lines.append(
-            f"  errors: {len(record.errors):,}; the last {min(len(record.errors), ERRORS_SHOWN)}:"
-        )
-        for error in record.errors[-ERRORS_SHOWN:]:
+    lines.append(f"  {quota_line(job, snapshot)}")
+    skipped = skips(record)
+    if skipped:
+        lines.append(f"  skipped (YouTube cannot add them): {len(skipped):,}")
+        lines += [f"    {skip.entity_id}: {skip.message}" for skip in skipped[:ERRORS_SHOWN]]
+    failed = failures(record)
+    if failed:
+        lines.append(f"  errors: {len(failed):,}; the last {min(len(failed), ERRORS_SHOWN)}:")
+        for error in failed[-ERRORS_SHOWN:]:
             lines.append(
                 f"    {error.stage.value} {error.entity_type} {error.entity_id}: {error.message}"
             )

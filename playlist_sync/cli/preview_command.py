@@ -11,6 +11,7 @@ from rich.table import Table
 
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.console import stdout_console
+from playlist_sync.cli.plan_view import FOLDED_AFTER, plural, show_playlist_plans
 from playlist_sync.config import Settings
 from playlist_sync.models import SyncPreview, UnavailableVideo
 from playlist_sync.preview import current_preview
@@ -27,6 +28,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "many windows (days) it takes. Writes nothing.",
     )
     add_strategy_option(preview)
+    preview.add_argument(
+        "--full",
+        action="store_true",
+        help=f"list every video each playlist gains, loses and moves (else the first"
+        f" {FOLDED_AFTER} and a count)",
+    )
     preview.add_argument(
         "--json", action="store_true", help="the SyncPreview as JSON (camelCase keys)"
     )
@@ -51,13 +58,15 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(preview.to_json()))
         return 0
     console = stdout_console()
-    show_preview(preview, settings, console)
+    show_preview(preview, settings, console, full=args.full)
     if not has_categories:
         console.print("No categories yet: `starter.py categories apply FILE` adds them.")
     return 0
 
 
-def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> None:
+def show_preview(
+    preview: SyncPreview, settings: Settings, console: Console, *, full: bool = False
+) -> None:
     console.print(f"What a sync would do now (strategy {preview.strategy})", style="bold")
     stages = Table()
     stages.add_column("Stage")
@@ -79,32 +88,28 @@ def show_preview(preview: SyncPreview, settings: Settings, console: Console) -> 
     console.print(stages)
 
     window = "day" if settings.quota_reset.seconds is None else "quota window"
-    days = preview.estimated_days
-    console.print(
+    quota_left = (
         f"Quota left in this window: {preview.quota_remaining_today:,} of"
-        f" {preview.daily_quota_limit:,} units. Estimated: {days} {window}{'s' if days != 1 else ''}"
-        " (the sync sleeps through each reset by itself)."
+        f" {preview.daily_quota_limit:,} units."
     )
     if preview.total_quota_cost == 0:
-        console.print("Nothing to do: YouTube already matches your categories.")
+        console.print(f"{quota_left} Nothing to do: YouTube already matches your categories.")
+    else:
+        console.print(
+            f"{quota_left} Estimated: {plural(preview.estimated_days, window)}"
+            " (the sync sleeps through each reset by itself)."
+        )
     for name, other in (
         ("recreate", preview.alternatives.recreate),
         ("reuse", preview.alternatives.reuse),
     ):
         if other is not None and other.total_quota_cost != preview.total_quota_cost:
             console.print(
-                f"With --strategy {name}: {other.total_quota_cost:,} units, {other.estimated_days}"
-                f" {window}{'s' if other.estimated_days != 1 else ''}."
+                f"With --strategy {name}: {other.total_quota_cost:,} units,"
+                f" {plural(other.estimated_days, window)}."
             )
 
-    if preview.stages.add_videos.by_category:
-        console.print("Videos to add, by category", style="bold")
-        additions = Table()
-        additions.add_column("Category")
-        additions.add_column("Videos", justify="right")
-        for addition in preview.stages.add_videos.by_category:
-            additions.add_row(escape(addition.category_name), f"{addition.video_count:,}")
-        console.print(additions)
+    show_playlist_plans(preview, console, full=full)
 
     if preview.stages.delete_playlists.items:
         console.print(

@@ -13,10 +13,12 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
+from playlist_sync.cli.confirmation import add_yes_option, confirmed, should_ask
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.errors import BadInput, ServiceUnavailable
 from playlist_sync.cli.follow import POLL_SECONDS
 from playlist_sync.cli.jobs import web_ui_link
+from playlist_sync.cli.restore_selection import chosen_playlists, narrowed
 from playlist_sync.config import Settings
 from playlist_sync.restore.job_store import RestoreRefused, get_restore_job
 from playlist_sync.restore.models import RestoreJobRecord, RestorePlan
@@ -45,6 +47,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     restore.add_argument(
         "--dry-run", action="store_true", help="show what it would do and cost; start nothing"
     )
+    restore.add_argument(
+        "--playlist",
+        action="append",
+        default=[],
+        metavar="TITLE_OR_ID",
+        help="restore only this playlist of the snapshot (its title or id then); repeatable",
+    )
+    add_yes_option(restore, "start the restore")
     restore.set_defaults(handler=run)
 
 
@@ -52,6 +62,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     snapshot_id = _snapshot_id(args.snapshot)
     async with database(settings) as pool:
         plan = await _plan(pool, settings, snapshot_id)
+        if args.playlist:
+            plan = narrowed(plan, await chosen_playlists(pool, snapshot_id, args.playlist))
         if not args.json:
             _print_plan(plan)
         if not plan.playlists or args.dry_run:
@@ -64,6 +76,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             else:
                 print("Dry run: nothing was started.")
             return 0
+        if should_ask(args) and not await confirmed("Start this restore?"):
+            print("Not started: nothing was written.")
+            return 1
         client = await connect(settings)
         restore_job_id = await _start(client, pool, settings, plan)
         job = await get_restore_job(pool, restore_job_id)

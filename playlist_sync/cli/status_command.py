@@ -13,14 +13,15 @@ from temporalio.client import Client
 
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.console import stdout_console
-from playlist_sync.cli.follow import Followed, follow
+from playlist_sync.cli.follow import Followed, follow, look
 from playlist_sync.cli.follow_view import open_view
-from playlist_sync.cli.job_summary import describe_job, kept_lines
+from playlist_sync.cli.job_summary import describe_job, failures, kept_lines
 from playlist_sync.cli.jobs import add_job_argument, job_to_show
+from playlist_sync.cli.sync_report import print_sync_report
 from playlist_sync.config import Settings
 from playlist_sync.models import SyncStage
 from playlist_sync.sync.job_store import JobRow
-from playlist_sync.temporal_client import connect
+from playlist_sync.temporal_client import TemporalUnavailable, connect
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -50,12 +51,21 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             client = await connect(settings)
             followed = await watch(pool, client, settings, job.id, json_lines=args.json)
             return ended_code(followed.job)
-    if args.json:
-        print(json.dumps(job.to_json()))
-    else:
-        for line in describe_job(job, settings):
-            print(line)
+        if args.json:
+            print(json.dumps(job.to_json()))
+            return 0
+        snapshot = await look(pool, settings, job.id, await _client_if_up(settings))
+    for line in describe_job(snapshot.job, settings, snapshot):
+        print(line)
     return 0
+
+
+async def _client_if_up(settings: Settings) -> Client | None:
+    """Temporal, to ask whether a worker is there; status still answers while it is down."""
+    try:
+        return await connect(settings)
+    except TemporalUnavailable:
+        return None
 
 
 async def watch(
@@ -85,20 +95,22 @@ async def watch(
         )
         raise
     if not json_lines:
-        _say_how_it_ended(followed.job, console)
+        await _say_how_it_ended(pool, settings, followed, console)
     return followed
 
 
-def _say_how_it_ended(job: JobRow, console: Console) -> None:
+async def _say_how_it_ended(
+    pool: asyncpg.Pool, settings: Settings, followed: Followed, console: Console
+) -> None:
+    """The same report as the demo's; a failure's reason also on stderr."""
+    job = followed.job
     record = job.record()
-    if record.stage is SyncStage.COMPLETED:
-        console.print(f"Sync {job.id} completed.", markup=False)
-        for line in kept_lines(record):
-            console.print(line, markup=False)
-        return
-    why = "was cancelled" if job.cancelled_at is not None else "failed"
-    last = record.errors[-1].message if record.errors else "see `starter.py status`"
-    print(f"error: sync {job.id} {why}: {last}", file=sys.stderr)
+    await print_sync_report(console, pool, settings, followed)
+    for line in kept_lines(record):
+        console.print(line, markup=False)
+    if record.stage is not SyncStage.COMPLETED and job.cancelled_at is None:
+        last = failures(record)[-1].message if failures(record) else "see `starter.py status`"
+        print(f"error: sync {job.id} failed: {last}", file=sys.stderr)
 
 
 def ended_code(job: JobRow) -> int:

@@ -9,15 +9,18 @@ import sys
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
+from playlist_sync.cli.confirmation import add_yes_option, confirmed, should_ask
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.errors import BadInput, ServiceUnavailable
 from playlist_sync.cli.jobs import web_ui_link
+from playlist_sync.cli.plan_view import plan_sentence, plan_summary
 from playlist_sync.cli.preview_command import add_strategy_option
 from playlist_sync.cli.status_command import ended_code, watch
 from playlist_sync.cli.worker_presence import worker_listening
 from playlist_sync.config import Settings
+from playlist_sync.models import SyncPreview
 from playlist_sync.reconcile.assignment import Strategy
-from playlist_sync.starters.sync import SyncRefused, start_sync
+from playlist_sync.starters.sync import SyncDeclined, SyncRefused, start_sync
 from playlist_sync.sync.job_store import get_job
 from playlist_sync.temporal_client import connect
 
@@ -38,16 +41,29 @@ def register(commands: argparse._SubParsersAction) -> None:
     sync.add_argument(
         "--json", action="store_true", help='print {"jobId", "workflowId"} instead of text'
     )
+    add_yes_option(sync, "start the sync")
     sync.set_defaults(handler=run)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    async def approve(preview: SyncPreview) -> bool:
+        for line in plan_summary(preview, settings):
+            print(line)
+        return await confirmed("Start this sync?")
+
     async with database(settings) as pool:
         client = await connect(settings)
         try:
             job_id, handle = await start_sync(
-                client, pool, settings, strategy=Strategy(args.strategy)
+                client,
+                pool,
+                settings,
+                strategy=Strategy(args.strategy),
+                approve=approve if should_ask(args) else None,
             )
+        except SyncDeclined:
+            print("Not started: nothing was written.")
+            return 1
         except SyncRefused as refusal:
             raise BadInput(str(refusal)) from None
         except WorkflowAlreadyStartedError as clash:
@@ -64,18 +80,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             job = await get_job(pool, job_id)
             preview = job.record().preview_data if job else None
             print(f"Started sync {job_id} (workflow {handle.id}).")
-            if preview is not None and preview.total_quota_cost == 0:
-                print("Nothing to do: YouTube already matches your categories (0 writes).")
-            elif preview is not None:
-                planned = preview.stages
-                print(
-                    f"It creates {planned.create_playlists.count} playlists, adopts"
-                    f" {planned.adopt_playlists.count}, adds {planned.add_videos.count} videos,"
-                    f" moves {planned.move_videos.count}, removes {planned.remove_videos.count}"
-                    f" and deletes {planned.delete_playlists.count} old playlists:"
-                    f" {preview.total_quota_cost:,} units, about {preview.estimated_days}"
-                    " quota window(s)."
-                )
+            if preview is not None:
+                print(plan_sentence(preview, settings))
             print(f"Web UI: {web_ui_link(settings, handle.id)}")
             if not args.follow:
                 print(f"Follow it: `starter.py status {job_id} --follow`", flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -23,6 +24,14 @@ class SyncRefused(Exception):
     """The sync cannot start; the message says why and what to do, in one line."""
 
 
+class SyncDeclined(Exception):
+    """The person shown the plan said no: nothing was recorded or started."""
+
+
+# Shown the plan the sync will record, a person says whether it goes ahead.
+Approval = Callable[[SyncPreview], Awaitable[bool]]
+
+
 def workflow_id_for(job_id: int) -> str:
     return f"playlist-sync-{job_id}"
 
@@ -42,12 +51,21 @@ def memo_for(preview: SyncPreview) -> dict[str, int | str]:
     }
 
 
+def stored_preview(preview: SyncPreview) -> dict[str, Any]:
+    """The preview as the job keeps it: without the per-playlist video lists, which for a big
+    library run to megabytes that `status` and every poll of `--follow` would read and parse;
+    the job's counts, and the operations' rows, say what it does."""
+    stored = preview.to_json()
+    stored.pop("playlists", None)
+    return stored
+
+
 def static_summary(job_id: int, strategy: str, preview: SyncPreview) -> str:
     """One line at the top of the workflow's page: what this sync is."""
     categories = len(_categories(preview))
     return (
         f"Sync {job_id} ({strategy}): {categories} categories, {preview.total_quota_cost:,}"
-        f" quota units, about {preview.estimated_days} day(s)"
+        f" quota units, about {_days(preview.estimated_days)}"
     )
 
 
@@ -68,13 +86,17 @@ def static_details(preview: SyncPreview) -> str:
         *(f"| {name} | {count:,} | {cost:,} |" for name, count, cost in rows),
         f"| **Total** | | **{preview.total_quota_cost:,}** |",
         "",
-        f"About {preview.estimated_days} day(s) at {preview.daily_quota_limit:,} units a day;"
+        f"About {_days(preview.estimated_days)} at {preview.daily_quota_limit:,} units a day;"
         " the sync sleeps through each quota reset by itself.",
         "",
         "Categories: "
         + ", ".join(f"{c.category_name} ({c.video_count:,} to add)" for c in _categories(preview)),
     ]
     return "\n".join(lines)
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
 
 
 def _categories(preview: SyncPreview) -> list[CategoryAddition]:
@@ -103,7 +125,9 @@ async def start_sync(
     options: SyncOptions | None = None,
     task_queue: str | None = None,
     strategy: Strategy = Strategy.REUSE,
+    approve: Approval | None = None,
 ) -> tuple[int, WorkflowHandle[Any, SyncProgress]]:
+    """`approve`: asked with the plan before anything is recorded (None: no one to ask)."""
     running = await active_job(pool)
     if running is not None:
         raise SyncRefused(
@@ -120,10 +144,12 @@ async def start_sync(
     preview = await current_preview(pool, settings, strategy)
     if not await pool.fetchval("SELECT EXISTS (SELECT 1 FROM categories)"):
         raise SyncRefused("no categories yet: run `starter.py categories apply FILE` first")
+    if approve is not None and not await approve(preview):
+        raise SyncDeclined()
     try:
         job_id = await pool.fetchval(
             "INSERT INTO sync_jobs (preview_data, strategy) VALUES ($1, $2) RETURNING id",
-            preview.to_json(),
+            stored_preview(preview),
             strategy.value,
         )
     except asyncpg.UniqueViolationError:

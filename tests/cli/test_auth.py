@@ -48,7 +48,12 @@ async def test_auth_prints_the_url_and_stores_the_grant(database_url: str, tmp_p
         )
         ran = await authorise_like_a_user(env, secrets, tmp_path)
         assert ran.code == 0, ran.err
-        assert "Authorised." in ran.out and ran.err == ""
+        # It names the channel it authorised (the emulator's seed channel).
+        assert (
+            "Authorised as the YouTube channel 'Test Channel' (UCtestchannel000000000000)."
+            in ran.out
+        ), ran.out
+        assert ran.err == ""
         assert token_path(tmp_path / "data").exists()
 
         # The grant works: the import reads the library with it.

@@ -13,8 +13,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.demo import sandbox
 from playlist_sync.emulator import EmulatorAdmin
+from playlist_sync.emulator.seed import load_seed_file
 from playlist_sync.temporal_client import data_converter
 from tests.cli.conftest import (
+    ROOT,
     small_library,
     start_starter,
     starter,
@@ -89,3 +91,13 @@ async def _alive(conn: asyncpg.Connection) -> bool:
     except (asyncpg.PostgresError, asyncpg.InterfaceError, ConnectionError, OSError):
         return False
     return True
+
+
+def test_the_readme_documents_the_seed_with_an_example_the_emulator_loads() -> None:
+    example = ROOT / "examples" / "library.json"
+    seed = load_seed_file(example)
+    assert {v.status for v in seed.videos} == {"public", "unlisted", "private", "deleted"}
+    assert any(v.channelId == seed.channel.id for v in seed.videos)
+    assert any(not p.manualSort for p in seed.playlists)
+    readme = (ROOT / "README.md").read_text()
+    assert f"```json\n{example.read_text()}```" in readme

@@ -134,7 +134,9 @@ async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
         PRIVATE,
     ):
         assert expected in text, f"{expected!r} not in:\n{text}"
-    assert "Watch later" not in text  # kept
+    # Kept: shown as kept, never as a deletion.
+    assert "Kept as they are (keep_playlists): Watch later (3 videos)" in text, text
+    assert "Watch later" not in text.partition("Old playlists to delete")[2], text
     # The import's reads (1 unit a page) come out of this window.
     assert re.search(r"Quota left in this window: 9,9\d\d of 10,000 units", text)
 
@@ -152,6 +154,8 @@ async def test_preview_as_a_table_and_as_json(cli_world: CliWorld) -> None:
         "sharedVideos",
         "strategy",
         "alternatives",
+        "playlists",
+        "keptPlaylists",
     }
     stages = preview["stages"]
     assert stages["createPlaylists"]["count"] == 2

@@ -14,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.stack.binaries import temporal_cli
 from tests.cli.conftest import (
+    DELETED,
     CliWorld,
     Ran,
     cli_world_on,
@@ -72,7 +73,19 @@ async def test_sync_follow_shows_the_quota_pauses_and_ends_with_the_sync(
     # Without a terminal, each change is a line: stages, quota pauses with the resume time.
     assert any("dding videos: " in line for line in lines), ran.out
     assert any("Paused in" in line and "it goes on by itself at" in line for line in lines), ran.out
-    assert lines[-1] == f"Sync {n} completed."
+    # It ends with the demo's report: the playlists now, what it did, skipped, cost, waited.
+    report = ran.out[ran.out.index("Your playlists now") :]
+    for expected in (
+        f"Sync {n} completed: 2 playlists created and 0 old ones adopted, 28 videos added,"
+        " moved or removed (28 added, 0 moved, 0 removed), 3 old playlists deleted"
+        " (backed up first).",
+        "Skipped 2 unavailable videos (deleted or private), 0 failed.",
+        f"  {DELETED}: skipped in 'Cooking': deleted",
+    ):
+        assert expected in report, f"{expected!r} not in:\n{report}"
+    assert re.search(r"It paused for quota \d+ times? and resumed by itself", report), report
+    assert re.search(r"│ Cooking +│ +19 │ its category", report), report
+    assert re.search(r"│ Watch later +│ +3 │ kept as it was", report), report
 
     job = json.loads((await cli.run("status", "--json")).out)
     assert set(job) >= STATUS_KEYS
@@ -87,7 +100,7 @@ async def test_sync_follow_shows_the_quota_pauses_and_ends_with_the_sync(
         cli.run("status", str(n), "--follow", "--json"),
         cli.run("pause", str(n)),
     )
-    assert again.code == 0 and again.out.splitlines()[-1] == f"Sync {n} completed."
+    assert again.code == 0 and f"Sync {n} completed: 2 playlists created" in again.out
     assert as_json.code == 0 and [json.loads(line) for line in as_json.out.splitlines()] == [job]
     assert paused.code == 2 and paused.err_lines == [f"error: sync {n} already completed"]
 
@@ -172,7 +185,12 @@ async def test_pause_resume_cancel_say_what_happened(
         assert job["stage"] == "failed" and job["cancelledAt"] is not None
         follow = await cli.run("status", "--follow")
         assert follow.code == 1
-        assert follow.err.startswith(f"error: sync {n} was cancelled: cancelled by the user")
+        # The user's cancel is how the sync ended, told in its report, not an error.
+        assert follow.err == ""
+        assert re.search(rf"Sync {n} was cancelled by you during \w+", follow.out), follow.out
+        status = (await cli.run("status")).out
+        assert f"Sync {n} (playlist-sync-{n}): Cancelled during" in status, status
+        assert "  errors: none" in status, status
 
 
 async def temporal(cli: CliWorld, *args: str) -> Ran:

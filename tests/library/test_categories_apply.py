@@ -217,8 +217,8 @@ keep_playlists: [Later]
     assert await _kept(db_pool) == ["Later"]
     assert changes.lines() == [
         "~ Cooking: +1 video, -1 video, reordered, description changed, moved",
-        "+ Fresh (1 video)",
-        "- Old",
+        # The same videos under another name: a rename, not an addition and a removal.
+        "~ Old -> Fresh: renamed",
         "Keeping: Later",
         "No longer keeping: Watch again",
     ]
@@ -275,3 +275,34 @@ async def test_a_description_leaves_room_for_the_syncs_marker(
         f'categories:\n  - name: Cooking\n    description: "{"d" * 4929}"\n    videos: [a]\n'
     )
     await apply_categories(db_pool, path)
+
+
+async def test_a_rename_and_a_category_turned_kept_playlist_read_as_such(
+    db_pool: asyncpg.Pool, library: LibraryRows, tmp_path: Path
+) -> None:
+    """What `categories init` gives, then edited: Recipes renamed Cooking (one video more),
+    the Watch later category turned into a kept playlist. Neither reads as a deletion."""
+    await library.playlist("PL1", "Recipes", ["a", "b", "c"])
+    await library.playlist("PL2", "Watch later", ["d", "e"])
+    await library.playlist("PL3", "Misc", ["f"])
+    path = _file(
+        tmp_path,
+        """categories:
+  - {name: Recipes, from_playlists: [PL1]}
+  - {name: Watch later, from_playlists: [PL2]}
+  - {name: Misc, from_playlists: [PL3]}
+""",
+    )
+    await apply_categories(db_pool, path)
+    path.write_text(
+        """categories:
+  - {name: Cooking, from_playlists: [PL1], videos: [f]}
+keep_playlists: [Watch later]
+"""
+    )
+    assert (await apply_categories(db_pool, path)).lines() == [
+        "~ Recipes -> Cooking: renamed, +1 video",
+        "= Watch later: no longer a category; its playlist is kept as it is (keep_playlists)",
+        "- Misc",
+        "Keeping: Watch later",
+    ]

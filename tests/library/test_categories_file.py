@@ -49,10 +49,12 @@ colour: blue
     assert _problems(text) == [
         "c.yaml:4: categories[1].name: missing (required)",
         "c.yaml:4: categories[1].nmae: unknown key; a category has name, description, privacy,"
-        " videos, from_playlists, channels, title_matches and exclude",
+        " videos, from_playlists, channels, title_matches, exclude, only_title_matches,"
+        " only_channels and exclude_title_matches",
         "c.yaml:5: categories[1].videos: expected a list",
         "c.yaml:6: categories[2]: expected a mapping with name, description, privacy, videos,"
-        " from_playlists, channels, title_matches and exclude",
+        " from_playlists, channels, title_matches, exclude, only_title_matches, only_channels"
+        " and exclude_title_matches",
         "c.yaml:7: categories[3].name: expected text",
         "c.yaml:8: keep_playlists[1]: expected text",
         "c.yaml:9: colour: unknown key; expected categories and keep_playlists",

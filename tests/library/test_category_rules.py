@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from playlist_sync.categories.apply import apply_categories
+from playlist_sync.categories.export_file import export_categories
 from playlist_sync.categories.file import CategorySpec
 from playlist_sync.categories.problems import CategoriesInvalid
 from playlist_sync.preview import build_preview
@@ -251,6 +252,15 @@ async def test_the_example_uses_every_key_and_applies_to_a_library_that_has_its_
     await library.playlist(
         "PLlater", "Watch again", ["tl1", "p1"], channels=tasty, titles={"p1": "Pasta night"}
     )
+    pycon, django = ("PyCon US", "UCpycon"), ("DjangoCon", "UCdjangocon")
+    await library.playlist(
+        "PLpython",
+        "Python talks",
+        ["pt1", "pt2", "pt3", "pt4"],
+        titles={"pt1": "Async IO", "pt2": "Decorators", "pt3": "Async #shorts",
+                "pt4": "Async Django"},
+        channels={"pt1": pycon, "pt2": pycon, "pt3": pycon, "pt4": django},
+    )  # fmt: skip
     youtube = FakeYouTube(
         {v: RemoteVideo(v, "A video", "Someone", "public") for v in ("dQw4w9WgXcQ", "9bZkp7q19f0")}
     )
@@ -259,4 +269,126 @@ async def test_the_example_uses_every_key_and_applies_to_a_library_that_has_its_
     assert await _stored(db_pool) == {
         "Cooking": ("unlisted", ["dQw4w9WgXcQ", "9bZkp7q19f0", "rc1", "tl1", "p1"]),
         "Music": ("private", ["s1", "f1", "s2"]),
+        "Async talks": ("private", ["pt1"]),
     }
+
+
+async def test_filters_split_a_playlist_by_title_and_channel_and_export_keeps_them(
+    db_pool: asyncpg.Pool, library: LibraryRows, tmp_path: Path
+) -> None:
+    """The filters are an AND after the union of the rules: `from_playlists` with
+    `only_title_matches` gives the matching videos of that playlist, not the whole of it."""
+    await _seed(library)
+    path = _file(
+        tmp_path,
+        """categories:
+  - name: Pasta of First
+    from_playlists: [First]
+    only_title_matches: "(?i)pasta"
+  - name: Tasty
+    from_playlists: [First, Second]
+    only_channels: [Tasty Lab]
+  - name: No pasta
+    from_playlists: [Second]
+    exclude_title_matches: "(?i)pasta"
+  - name: Picked
+    videos: [x1, t1]
+    title_matches: "(?i)quick"
+    only_title_matches: "(?i)forno|quick"
+    only_channels: [chan]
+""",
+    )
+    changes = await apply_categories(db_pool, path)
+    assert changes.warnings == []
+    assert await _stored(db_pool) == {
+        "Pasta of First": ("private", ["t2"]),
+        "Tasty": ("private", ["a2", "b2"]),
+        "No pasta": ("private", ["b1", "b2"]),
+        # Explicit videos are filtered too; the union's order stays.
+        "Picked": ("private", ["t1", "t2"]),
+    }
+
+    exported = await export_categories(db_pool)
+    for line in (
+        "    only_title_matches: (?i)pasta",
+        "    only_channels:\n      - Tasty Lab",
+        "    exclude_title_matches: (?i)pasta",
+    ):
+        assert line in exported, exported
+    path.write_text(exported)
+    assert (await apply_categories(db_pool, path)).empty
+
+
+async def test_every_filter_problem_at_once(
+    db_pool: asyncpg.Pool, library: LibraryRows, tmp_path: Path
+) -> None:
+    await _seed(library)
+    path = _file(
+        tmp_path,
+        """categories:
+  - name: Typo
+    from_playlists: [First]
+    only_channels: [tasty lab]
+  - name: Bad
+    from_playlists: [First]
+    only_title_matches: "(unclosed"
+  - name: Nothing left
+    from_playlists: [Second]
+    only_title_matches: "nowhere"
+  - name: Drops none
+    from_playlists: [Loose]
+    exclude_title_matches: "(?i)pasta"
+""",
+    )
+    with pytest.raises(CategoriesInvalid) as raised:
+        await apply_categories(db_pool, path)
+    assert raised.value.problems == [
+        f"{path}:4: categories[0].only_channels[0]: none of the videos this category selects"
+        " is of channel 'tasty lab'; did you mean 'Tasty Lab'?",
+        f"{path}:7: categories[1].only_title_matches: not a valid regular expression:"
+        " missing ), unterminated subpattern at position 0",
+        f"{path}:8: categories[2]: no videos left: the filters and exclude remove every video"
+        " the rules select",
+        f"{path}:13: categories[3].exclude_title_matches: warning: drops none of the videos"
+        " the other rules keep",
+    ]
+
+
+async def test_one_problem_does_not_hide_another_and_typos_get_a_suggestion(
+    db_pool: asyncpg.Pool, library: LibraryRows, tmp_path: Path
+) -> None:
+    await _seed(library)
+    path = _file(
+        tmp_path,
+        """categories:
+  - name: Cooking
+    privacy: secret
+    channels: [Tasty Lb]
+  - name: Firsts
+    from_playlists: [frist, Second]
+    typo_key: 1
+    exclude: [nowhere]
+""",
+    )
+    with pytest.raises(CategoriesInvalid) as raised:
+        await apply_categories(db_pool, path)
+    assert raised.value.problems == [
+        f"{path}:3: categories[0].privacy: expected one of private, unlisted, public"
+        " (got 'secret')",
+        # Beside the bad privacy, the channel typo in the same category is found too.
+        f"{path}:4: categories[0].channels[0]: no video of channel 'Tasty Lb' in the library"
+        " (no imported playlist holds one); did you mean 'Tasty Lab'?",
+        f"{path}:6: categories[1].from_playlists[0]: unknown playlist 'frist' (no imported"
+        " playlist has this title or id); did you mean 'First'?",
+        f"{path}:7: categories[1].typo_key: unknown key; a category has name, description,"
+        " privacy, videos, from_playlists, channels, title_matches, exclude,"
+        " only_title_matches, only_channels and exclude_title_matches",
+        f"{path}:8: categories[1].exclude[0]: warning: 'nowhere' is not in this category"
+        " anyway (none of its rules selects it)",
+    ]
+    assert await _stored(db_pool) == {}
+
+    # Privacy as YouTube's pages spell it: any case.
+    path.write_text("categories:\n  - name: Cooking\n    privacy: Unlisted\n    videos: [a1]\n")
+    assert (await apply_categories(db_pool, path)).lines() == ["+ Cooking (1 video, unlisted)"]
+    assert await _stored(db_pool) == {"Cooking": ("unlisted", ["a1"])}

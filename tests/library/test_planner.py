@@ -183,6 +183,8 @@ async def test_nothing_to_do_costs_nothing(db_pool: asyncpg.Pool) -> None:
         "videosInNoPlaylist",
         "strategy",
         "alternatives",
+        "playlists",
+        "keptPlaylists",
         "sharedVideos",
     }
 
