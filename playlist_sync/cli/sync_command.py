@@ -12,11 +12,13 @@ from temporalio.service import RPCError
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.errors import BadInput, ServiceUnavailable
 from playlist_sync.cli.jobs import web_ui_link
+from playlist_sync.cli.max_delete_option import add_max_delete_option, max_delete_percent
 from playlist_sync.cli.preview_command import add_strategy_option
 from playlist_sync.cli.status_command import ended_code, watch
 from playlist_sync.cli.worker_presence import worker_listening
 from playlist_sync.config import Settings
 from playlist_sync.reconcile.assignment import Strategy
+from playlist_sync.schedule.deletion_guard import approval_needed
 from playlist_sync.starters.sync import SyncRefused, start_sync
 from playlist_sync.sync.job_store import get_job
 from playlist_sync.temporal_client import connect
@@ -32,6 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "(exit 2) while another sync is active.",
     )
     add_strategy_option(sync)
+    add_max_delete_option(sync, "the sync")
     sync.add_argument(
         "--follow", action="store_true", help="then show live progress, as `status --follow`"
     )
@@ -42,11 +45,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    max_delete = max_delete_percent(args.max_delete)
     async with database(settings) as pool:
         client = await connect(settings)
         try:
             job_id, handle = await start_sync(
-                client, pool, settings, strategy=Strategy(args.strategy)
+                client, pool, settings, strategy=Strategy(args.strategy), max_delete=max_delete
             )
         except SyncRefused as refusal:
             raise BadInput(str(refusal)) from None
@@ -76,6 +80,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                     f" {preview.total_quota_cost:,} units, about {preview.estimated_days}"
                     " quota window(s)."
                 )
+            waits = None
+            if preview is not None and max_delete is not None:
+                waits = await approval_needed(pool, preview, max_delete)
+            if waits is not None:
+                print(f"It waits for your approval before it writes anything: {waits}.")
             print(f"Web UI: {web_ui_link(settings, handle.id)}")
             if not args.follow:
                 print(f"Follow it: `starter.py status {job_id} --follow`", flush=True)

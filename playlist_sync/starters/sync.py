@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+from pydantic import BaseModel
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
@@ -13,6 +14,7 @@ from playlist_sync.models import CategoryAddition, SyncPreview, SyncStage
 from playlist_sync.preview import current_preview
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.restore.job_store import active_restore
+from playlist_sync.schedule.deletion_guard import approval_needed
 from playlist_sync.sync.job_store import active_job
 from playlist_sync.sync.payloads import SyncInput, SyncOptions, SyncProgress
 from playlist_sync.temporal_client import SYNC_JOB_ID, SYNC_STAGE
@@ -95,6 +97,26 @@ def _categories(preview: SyncPreview) -> list[CategoryAddition]:
     return adding
 
 
+class SyncLaunch(BaseModel):
+    """A sync_jobs row made, and everything its workflow starts with: `start_sync` starts it
+    from a client, a scheduled run as its child workflow."""
+
+    job_id: int
+    workflow_id: str
+    input: SyncInput
+    memo: dict[str, int | str]
+    static_summary: str
+    static_details: str
+
+    def search_attributes(self) -> TypedSearchAttributes:
+        return TypedSearchAttributes(
+            [
+                SearchAttributePair(SYNC_STAGE, SyncStage.PENDING.value),
+                SearchAttributePair(SYNC_JOB_ID, self.job_id),
+            ]
+        )
+
+
 async def start_sync(
     client: Client,
     pool: asyncpg.Pool,
@@ -103,7 +125,45 @@ async def start_sync(
     options: SyncOptions | None = None,
     task_queue: str | None = None,
     strategy: Strategy = Strategy.REUSE,
+    max_delete: int | None = None,
 ) -> tuple[int, WorkflowHandle[Any, SyncProgress]]:
+    launch = await prepare_sync(
+        pool, settings, options=options, strategy=strategy, max_delete=max_delete
+    )
+    try:
+        handle = await client.start_workflow(
+            PlaylistSyncWorkflow.run,
+            launch.input,
+            id=launch.workflow_id,
+            task_queue=task_queue or settings.temporal_task_queue,
+            memo=launch.memo,
+            static_summary=launch.static_summary,
+            static_details=launch.static_details,
+            search_attributes=launch.search_attributes(),
+        )
+    except Exception:
+        await close_unstarted(pool, launch.job_id)
+        raise
+    return launch.job_id, handle
+
+
+async def close_unstarted(pool: asyncpg.Pool, job_id: int) -> None:
+    """No workflow runs the job: close the row so it does not block the next sync."""
+    await pool.execute(
+        "UPDATE sync_jobs SET stage = 'failed', completed_at = now() WHERE id = $1", job_id
+    )
+
+
+async def prepare_sync(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    *,
+    options: SyncOptions | None = None,
+    strategy: Strategy = Strategy.REUSE,
+    max_delete: int | None = None,
+) -> SyncLaunch:
+    """The job's row, with the plan it starts from; SyncRefused when it cannot start. With
+    `max_delete`, a plan past the deletion guard starts paused for the user's approval."""
     running = await active_job(pool)
     if running is not None:
         raise SyncRefused(
@@ -120,6 +180,7 @@ async def start_sync(
     preview = await current_preview(pool, settings, strategy)
     if not await pool.fetchval("SELECT EXISTS (SELECT 1 FROM categories)"):
         raise SyncRefused("no categories yet: run `starter.py categories apply FILE` first")
+    approval = None if max_delete is None else await approval_needed(pool, preview, max_delete)
     try:
         job_id = await pool.fetchval(
             "INSERT INTO sync_jobs (preview_data, strategy) VALUES ($1, $2) RETURNING id",
@@ -131,30 +192,16 @@ async def start_sync(
         raise SyncRefused("another sync started just now: see `starter.py status`") from None
     workflow_id = workflow_id_for(job_id)
     await pool.execute("UPDATE sync_jobs SET workflow_id = $2 WHERE id = $1", job_id, workflow_id)
-    try:
-        handle = await client.start_workflow(
-            PlaylistSyncWorkflow.run,
-            SyncInput(
-                job_id=job_id,
-                options=options or SyncOptions(),
-                category_names={c.category_id: c.category_name for c in _categories(preview)},
-            ),
-            id=workflow_id,
-            task_queue=task_queue or settings.temporal_task_queue,
-            memo=memo_for(preview),
-            static_summary=static_summary(job_id, strategy.value, preview),
-            static_details=static_details(preview),
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(SYNC_STAGE, SyncStage.PENDING.value),
-                    SearchAttributePair(SYNC_JOB_ID, job_id),
-                ]
-            ),
-        )
-    except Exception:
-        # No workflow runs it: close the row so it does not block the next sync.
-        await pool.execute(
-            "UPDATE sync_jobs SET stage = 'failed', completed_at = now() WHERE id = $1", job_id
-        )
-        raise
-    return job_id, handle
+    return SyncLaunch(
+        job_id=job_id,
+        workflow_id=workflow_id,
+        input=SyncInput(
+            job_id=job_id,
+            options=options or SyncOptions(),
+            category_names={c.category_id: c.category_name for c in _categories(preview)},
+            approval_needed=approval,
+        ),
+        memo=memo_for(preview),
+        static_summary=static_summary(job_id, strategy.value, preview),
+        static_details=static_details(preview),
+    )
