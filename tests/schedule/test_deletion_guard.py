@@ -109,7 +109,7 @@ async def test_a_plan_within_the_guard_runs_without_waiting(
         dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
     ) as world:
         async with world.worker():
-            job_id, handle = await start_guarded(world, max_delete=50)
+            _, handle = await start_guarded(world, max_delete=50)
             result = await handle.result()
         assert result.stage == "completed" and result.errors == []
         assert set(world.playlists_by_title()) == {"Recipes", "Guitar", "Watch later"}
