@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from pydantic import BaseModel
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from playlist_sync.config import Settings
-from playlist_sync.models import CategoryAddition, SyncPreview, SyncStage
+from playlist_sync.models import CategoryAddition, SyncPreview
 from playlist_sync.preview import current_preview
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.restore.job_store import active_restore
 from playlist_sync.schedule.deletion_guard import approval_needed
+from playlist_sync.starters.sync_launch import SyncLaunch
 from playlist_sync.sync.job_store import active_job
 from playlist_sync.sync.payloads import SyncInput, SyncOptions, SyncProgress
-from playlist_sync.temporal_client import SYNC_JOB_ID, SYNC_STAGE
 from workflows.sync_workflow import PlaylistSyncWorkflow
 
 
@@ -95,26 +93,6 @@ def _categories(preview: SyncPreview) -> list[CategoryAddition]:
                 CategoryAddition(category_name=name, category_id=category_id, video_count=0)
             )
     return adding
-
-
-class SyncLaunch(BaseModel):
-    """A sync_jobs row made, and everything its workflow starts with: `start_sync` starts it
-    from a client, a scheduled run as its child workflow."""
-
-    job_id: int
-    workflow_id: str
-    input: SyncInput
-    memo: dict[str, int | str]
-    static_summary: str
-    static_details: str
-
-    def search_attributes(self) -> TypedSearchAttributes:
-        return TypedSearchAttributes(
-            [
-                SearchAttributePair(SYNC_STAGE, SyncStage.PENDING.value),
-                SearchAttributePair(SYNC_JOB_ID, self.job_id),
-            ]
-        )
 
 
 async def start_sync(

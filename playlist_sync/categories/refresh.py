@@ -1,0 +1,122 @@
+"""The stored categories' rules resolved again against the library as it is now: what a
+scheduled run does after its import, so that a video added on YouTube to a source playlist (a
+kept inbox such as "Watch later") or of a followed channel joins its category.
+
+The rules are those the file was applied with (`categories.rules`); a category applied before
+rules were stored keeps its videos. A source playlist that a sync adopted or deleted keeps
+meaning what it held when its category first met it (held_sources.py): no category follows
+another category's playlist.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import asyncpg
+
+from playlist_sync.categories.apply import store_category_videos
+from playlist_sync.categories.file import CategorySpec
+from playlist_sync.categories.library_index import LibraryVideos, PlaylistIndex
+from playlist_sync.categories.problems import Location, Problem
+from playlist_sync.categories.rules import RuleSources, select_videos
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """Categories whose videos changed, and those whose rules no longer resolve (kept)."""
+
+    changed: list[str]
+    unresolved: list[str]
+
+
+async def refresh_categories(
+    conn: asyncpg.Connection, held: dict[tuple[int, str], list[int]] | None = None
+) -> Refreshed:
+    """Resolves every category's stored rules again and stores the videos they select now.
+
+    `held`: (category, source playlist id) -> the videos that source stands for, where it is
+    no longer a live playlist of the user's own."""
+    rows = await conn.fetch(
+        "SELECT id, name, rules FROM categories WHERE rules IS NOT NULL ORDER BY position, id"
+    )
+    specs = {row["id"]: (row["name"], spec_of(row["name"], row["rules"])) for row in rows}
+    sources = await _sources(conn, [spec for _, spec in specs.values()])
+    stored: dict[int, list[int]] = defaultdict(list)
+    for row in await conn.fetch(
+        "SELECT category_id, video_id FROM category_videos ORDER BY category_id, position"
+    ):
+        stored[row["category_id"]].append(row["video_id"])
+    changed: list[str] = []
+    unresolved: list[str] = []
+    live_items = sources.playlist_items
+    for category_id, (name, spec) in specs.items():
+        # Each category's own held sources over the live items (held_sources.py).
+        sources.playlist_items = {
+            **live_items,
+            **{
+                playlist: items
+                for (owner, source), items in (held or {}).items()
+                if owner == category_id
+                and (playlist := _row_of(sources.playlists, source)) is not None
+            },
+        }
+        selection = select_videos(spec, sources, _report)
+        errors = [problem for problem in selection.problems if not problem.warning]
+        if errors or not selection.video_ids:
+            # The library no longer has what a rule names: the category keeps its videos.
+            unresolved.append(
+                f"{name}: {errors[0].message if errors else 'its rules select no video now'}"
+            )
+            continue
+        if selection.video_ids != stored[category_id]:
+            await store_category_videos(conn, category_id, selection.video_ids)
+            changed.append(name)
+    return Refreshed(changed, unresolved)
+
+
+def spec_of(name: str, rules: dict[str, object]) -> CategorySpec:
+    """The category as its file gave it (`from_playlists` by YouTube id)."""
+    return CategorySpec.model_validate(
+        {
+            "name": name,
+            "videos": rules.get("videos") or [],
+            "from_playlists": rules.get("fromPlaylists") or [],
+            "channels": rules.get("channels") or [],
+            "title_matches": rules.get("titleMatches"),
+            "exclude": rules.get("exclude") or [],
+        }
+    )
+
+
+def _row_of(playlists: PlaylistIndex, youtube_id: str) -> int | None:
+    found = playlists.resolve(youtube_id)
+    return None if isinstance(found, str) else found.id
+
+
+def _report(location: Location, message: str, *, warning: bool = False) -> Problem:
+    return Problem(location, message, warning=warning)
+
+
+async def _sources(conn: asyncpg.Connection, specs: list[CategorySpec]) -> RuleSources:
+    named = {video for spec in specs for video in (*spec.videos, *spec.exclude)}
+    video_rows = await conn.fetch(
+        "SELECT id, youtube_video_id FROM videos WHERE youtube_video_id = ANY($1::text[])",
+        list(named),
+    )
+    items: dict[int, list[int]] = defaultdict(list)
+    for row in await conn.fetch(
+        """SELECT pv.playlist_id, pv.video_id FROM playlist_videos pv
+           JOIN playlists p ON p.id = pv.playlist_id
+           WHERE p.youtube_playlist_id = ANY($1::text[])
+           ORDER BY pv.playlist_id, pv.position""",
+        list({ref for spec in specs for ref in spec.from_playlists}),
+    ):
+        items[row["playlist_id"]].append(row["video_id"])
+    searched = any(spec.channels or spec.title_matches is not None for spec in specs)
+    return RuleSources(
+        video_ids={row["youtube_video_id"]: row["id"] for row in video_rows},
+        playlists=await PlaylistIndex.load(conn),
+        playlist_items=dict(items),
+        library=await LibraryVideos.load(conn) if searched else None,
+    )

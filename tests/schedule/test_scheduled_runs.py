@@ -1,0 +1,102 @@
+"""Runs of the schedule on the real dev server: each imports again, resolves the categories'
+rules against the library as it is now, and syncs with the fewest writes; a run with nothing
+to do writes nothing, and a run while a sync is active is skipped and says why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from temporalio.testing import WorkflowEnvironment
+
+from playlist_sync.schedule.payloads import RunOutcome
+from playlist_sync.starters.sync import start_sync
+from playlist_sync.sync.payloads import SyncProgress
+from tests.schedule.scheduled import paused_schedule
+from tests.sync.world import categorised_world, library, videos, writes_made
+
+NEW = "new000000001"
+SEED = library(
+    {
+        "Recipes": videos("rcp", 6),
+        "Guitar": videos("gtr", 6),
+        "Watch later": videos("wtl", 3),
+        "Old": videos("old", 2),
+    },
+    extra_videos=(NEW,),
+)
+# "Watch later" is an inbox: kept, and a source of Cooking.
+CATEGORIES = """
+categories:
+  - name: Cooking
+    from_playlists: [Recipes, Watch later]
+  - name: Guitar
+    from_playlists: [Guitar]
+keep_playlists: [Watch later]
+"""
+
+
+def playlist_id(world, title: str) -> str:  # type: ignore[no-untyped-def]
+    (found,) = [p["id"] for p in world.admin.state()["playlists"] if p["title"] == title]
+    return str(found)
+
+
+async def test_a_scheduled_run_routes_a_new_inbox_video_with_one_write_then_has_nothing_to_do(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    async with (
+        categorised_world(
+            dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
+        ) as world,
+        world.worker(),
+    ):
+        async with paused_schedule(world) as schedule:
+            first = await schedule.run_ended(await schedule.trigger())
+            assert first.result.outcome == RunOutcome.SYNCED, first.result
+            cooking = videos("rcp", 6) + videos("wtl", 3)
+            assert world.playlists_by_title() == {
+                "Cooking": cooking,
+                "Guitar": videos("gtr", 6),
+                "Watch later": videos("wtl", 3),
+            }
+
+            # On the phone: a video saved to "Watch later".
+            await world.youtube.add_video_to_playlist(playlist_id(world, "Watch later"), NEW)
+            second = await schedule.run_ended(await schedule.trigger())
+            assert second.result.outcome == RunOutcome.SYNCED, second.result
+            assert second.result.writes == 1
+            assert second.result.job_id is not None
+            assert await writes_made(world.pool, second.result.job_id) == 1
+            assert world.playlists_by_title()["Cooking"] == [*cooking, NEW]
+
+            third = await schedule.run_ended(await schedule.trigger())
+            assert third.result.outcome == RunOutcome.NOTHING_TO_DO, third.result
+            assert third.result.writes == 0
+            assert "0 writes" in third.result.message
+            # The sync ran as any sync does: its own workflow, its row.
+            job = await world.job(third.result.job_id)
+            assert job["workflow_id"] == f"playlist-sync-{third.result.job_id}"
+            assert job["stage"] == "completed"
+
+
+async def test_a_scheduled_run_while_a_sync_is_active_is_skipped_and_says_why(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    async with (
+        categorised_world(
+            dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
+        ) as world,
+        world.worker(),
+    ):
+        # A sync that waits for approval stays active until the user answers.
+        job_id, handle = await start_sync(world.client, world.pool, world.settings, max_delete=0)
+        await world.wait_for(job_id, "pause_reason = 'needs_approval'")
+        requests = world.admin.state()["requests"]
+        async with paused_schedule(world) as schedule:
+            run = await schedule.run_ended(await schedule.trigger())
+        assert run.result.outcome == RunOutcome.SKIPPED
+        assert run.result.message == (
+            f"skipped: sync {job_id} is still active (workflow playlist-sync-{job_id})"
+        )
+        assert run.result.job_id is None
+        assert world.admin.state()["requests"] == requests, "the skipped run called YouTube"
+        await handle.execute_update("cancel", result_type=SyncProgress)
