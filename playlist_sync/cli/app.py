@@ -19,6 +19,7 @@ from playlist_sync.cli import (
     import_command,
     preview_command,
     restore_command,
+    schedule_command,
     stack_commands,
     status_command,
     sync_command,
@@ -41,6 +42,7 @@ COMMAND_MODULES = [
     status_command,
     control_commands,
     restore_command,
+    schedule_command,
     demo_command,
 ]
 
