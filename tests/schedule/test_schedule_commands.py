@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -91,13 +90,14 @@ async def test_create_list_pause_unpause_trigger_and_approve_a_waiting_run(cli: 
     assert schedule["nextRunAt"] is not None and schedule["recentRuns"] == []
 
     # What Temporal's own CLI (and the Web UI's Schedules page) shows of it.
-    described = subprocess.run(
-        [str(temporal_cli()), "schedule", "describe", "--schedule-id", SCHEDULE_ID,
-         "--address", cli.world.settings.temporal_address, "-o", "json"],
-        capture_output=True, text=True, timeout=30,
+    described = await asyncio.create_subprocess_exec(
+        str(temporal_cli()), "schedule", "describe", "--schedule-id", SCHEDULE_ID,
+        "--address", cli.world.settings.temporal_address, "-o", "json",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    assert described.returncode == 0, described.stderr
-    assert "PlaylistSyncScheduledRun" in described.stdout
+    out, err = await asyncio.wait_for(described.communicate(), 30)
+    assert described.returncode == 0, err
+    assert "PlaylistSyncScheduledRun" in out.decode()
 
     assert (await cli.run("schedule", "pause")).out == f"paused schedule {SCHEDULE_ID}\n"
     paused = await listed(cli)
