@@ -9,9 +9,8 @@ from typing import Any
 import asyncpg
 from temporalio import activity
 
-from playlist_sync.categories.refresh import refresh_categories
 from playlist_sync.config import Settings
-from playlist_sync.library.importer import LibraryReader, import_library
+from playlist_sync.library.importer import LibraryReader
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.restore.job_store import active_restore
 from playlist_sync.schedule.payloads import RunPreparation, ScheduledRunInput
@@ -35,33 +34,25 @@ class ScheduleActivities:
             # Checked before the import: an import would change the library under that job.
             return RunPreparation(skipped=busy)
         try:
-            await import_library(
-                self._youtube, self._pool, on_progress=lambda done, _: activity.heartbeat(done)
-            )
-        except YouTubeError as error:
-            if needs_user(error):
-                return RunPreparation(
-                    skipped=f"YouTube needs a new authorisation ({error}): run `starter.py auth`"
-                )
-            raise
-        async with self._pool.acquire() as conn, conn.transaction():
-            refreshed = await refresh_categories(conn)
-        notes = [
-            f"category {name!r} follows the library: its videos changed"
-            for name in refreshed.changed
-        ]
-        notes += [f"category {line} (it keeps its videos)" for line in refreshed.unresolved]
-        try:
             launch = await prepare_sync(
                 self._pool,
                 self._settings,
                 options=input.options,
                 strategy=Strategy.REUSE,
                 max_delete=input.max_delete,
+                youtube=self._youtube,
+                follow_rules=True,
+                on_progress=lambda done, _: activity.heartbeat(done),
             )
         except SyncRefused as refusal:
-            return RunPreparation(skipped=str(refusal), notes=notes)
-        return RunPreparation(launch=launch, notes=notes)
+            return RunPreparation(skipped=str(refusal))
+        except YouTubeError as error:
+            if needs_user(error):
+                return RunPreparation(
+                    skipped=f"YouTube needs a new authorisation ({error}): run `starter.py auth`"
+                )
+            raise
+        return RunPreparation(launch=launch, notes=launch.notes)
 
     async def _busy(self) -> str | None:
         running = await active_job(self._pool)

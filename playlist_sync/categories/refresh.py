@@ -11,12 +11,14 @@ another category's playlist.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import asyncpg
 
 from playlist_sync.categories.apply import store_category_videos
 from playlist_sync.categories.file import CategorySpec
+from playlist_sync.categories.held_sources import held_items
 from playlist_sync.categories.library_index import LibraryVideos, PlaylistIndex
 from playlist_sync.categories.problems import Location, Problem
 from playlist_sync.categories.rules import RuleSources, select_videos
@@ -31,17 +33,18 @@ class Refreshed:
 
 
 async def refresh_categories(
-    conn: asyncpg.Connection, held: dict[tuple[int, str], list[int]] | None = None
+    conn: asyncpg.Connection, only: Collection[int] | None = None
 ) -> Refreshed:
-    """Resolves every category's stored rules again and stores the videos they select now.
-
-    `held`: (category, source playlist id) -> the videos that source stands for, where it is
-    no longer a live playlist of the user's own."""
+    """Resolves the stored rules of every category (or of those `only` names) again and
+    stores the videos they select now."""
     rows = await conn.fetch(
-        "SELECT id, name, rules FROM categories WHERE rules IS NOT NULL ORDER BY position, id"
+        """SELECT id, name, rules FROM categories
+           WHERE rules IS NOT NULL AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
+           ORDER BY position, id""",
+        None if only is None else list(only),
     )
     specs = {row["id"]: (row["name"], spec_of(row["name"], row["rules"])) for row in rows}
-    sources = await _sources(conn, [spec for _, spec in specs.values()])
+    sources = await rule_sources(conn, [spec for _, spec in specs.values()])
     stored: dict[int, list[int]] = defaultdict(list)
     for row in await conn.fetch(
         "SELECT category_id, video_id FROM category_videos ORDER BY category_id, position"
@@ -49,19 +52,8 @@ async def refresh_categories(
         stored[row["category_id"]].append(row["video_id"])
     changed: list[str] = []
     unresolved: list[str] = []
-    live_items = sources.playlist_items
     for category_id, (name, spec) in specs.items():
-        # Each category's own held sources over the live items (held_sources.py).
-        sources.playlist_items = {
-            **live_items,
-            **{
-                playlist: items
-                for (owner, source), items in (held or {}).items()
-                if owner == category_id
-                and (playlist := _row_of(sources.playlists, source)) is not None
-            },
-        }
-        selection = select_videos(spec, sources, _report)
+        selection = select_videos(spec, sources, report_unplaced)
         errors = [problem for problem in selection.problems if not problem.warning]
         if errors or not selection.video_ids:
             # The library no longer has what a rule names: the category keeps its videos.
@@ -89,16 +81,13 @@ def spec_of(name: str, rules: dict[str, object]) -> CategorySpec:
     )
 
 
-def _row_of(playlists: PlaylistIndex, youtube_id: str) -> int | None:
-    found = playlists.resolve(youtube_id)
-    return None if isinstance(found, str) else found.id
-
-
-def _report(location: Location, message: str, *, warning: bool = False) -> Problem:
+def report_unplaced(location: Location, message: str, *, warning: bool = False) -> Problem:
     return Problem(location, message, warning=warning)
 
 
-async def _sources(conn: asyncpg.Connection, specs: list[CategorySpec]) -> RuleSources:
+async def rule_sources(conn: asyncpg.Connection, specs: list[CategorySpec]) -> RuleSources:
+    """What `specs` are resolved against: the library now, where a source a sync adopted or
+    deleted stands for what it held (held_sources.py)."""
     named = {video for spec in specs for video in (*spec.videos, *spec.exclude)}
     video_rows = await conn.fetch(
         "SELECT id, youtube_video_id FROM videos WHERE youtube_video_id = ANY($1::text[])",
@@ -117,6 +106,6 @@ async def _sources(conn: asyncpg.Connection, specs: list[CategorySpec]) -> RuleS
     return RuleSources(
         video_ids={row["youtube_video_id"]: row["id"] for row in video_rows},
         playlists=await PlaylistIndex.load(conn),
-        playlist_items=dict(items),
+        playlist_items={**items, **await held_items(conn)},
         library=await LibraryVideos.load(conn) if searched else None,
     )

@@ -22,6 +22,7 @@ from playlist_sync.schedule.deletion_guard import approval_needed
 from playlist_sync.starters.sync import SyncRefused, start_sync
 from playlist_sync.sync.job_store import get_job
 from playlist_sync.temporal_client import connect
+from playlist_sync.youtube.errors import AuthRequired, Forbidden, YouTubeError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -46,14 +47,27 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     max_delete = max_delete_percent(args.max_delete)
+    # Imported here: Google's API client takes a while to load.
+    from playlist_sync.youtube.client import youtube_client_from_settings
+
     async with database(settings) as pool:
         client = await connect(settings)
         try:
             job_id, handle = await start_sync(
-                client, pool, settings, strategy=Strategy(args.strategy), max_delete=max_delete
+                client,
+                pool,
+                settings,
+                strategy=Strategy(args.strategy),
+                max_delete=max_delete,
+                # Your edits on YouTube since the last sync are read first, and kept.
+                youtube=await youtube_client_from_settings(settings, pool),
             )
         except SyncRefused as refusal:
             raise BadInput(str(refusal)) from None
+        except (AuthRequired, Forbidden) as error:
+            raise BadInput(str(error)) from None
+        except YouTubeError as error:
+            raise ServiceUnavailable(f"could not read YouTube before the sync: {error}") from None
         except WorkflowAlreadyStartedError as clash:
             # Temporal still runs a workflow of that id, from before this database was reset.
             raise BadInput(
@@ -68,6 +82,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             job = await get_job(pool, job_id)
             preview = job.record().preview_data if job else None
             print(f"Started sync {job_id} (workflow {handle.id}).")
+            for note in job.record().errors if job else []:
+                if note.entity_id == "youtube-edits":
+                    print(f"Your edit on YouTube wins: {note.message}")
             if preview is not None and preview.total_quota_cost == 0:
                 print("Nothing to do: YouTube already matches your categories (0 writes).")
             elif preview is not None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 from temporalio.client import Client, WorkflowHandle
 
+from playlist_sync.categories.catch_up import CaughtUp, catch_up_with_youtube
 from playlist_sync.config import Settings
-from playlist_sync.models import CategoryAddition, SyncPreview
+from playlist_sync.library.importer import LibraryReader
+from playlist_sync.models import CategoryAddition, SyncError, SyncPreview, SyncStage
 from playlist_sync.preview import current_preview
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.restore.job_store import active_restore
@@ -104,9 +108,10 @@ async def start_sync(
     task_queue: str | None = None,
     strategy: Strategy = Strategy.REUSE,
     max_delete: int | None = None,
+    youtube: LibraryReader | None = None,
 ) -> tuple[int, WorkflowHandle[Any, SyncProgress]]:
     launch = await prepare_sync(
-        pool, settings, options=options, strategy=strategy, max_delete=max_delete
+        pool, settings, options=options, strategy=strategy, max_delete=max_delete, youtube=youtube
     )
     try:
         handle = await client.start_workflow(
@@ -139,9 +144,16 @@ async def prepare_sync(
     options: SyncOptions | None = None,
     strategy: Strategy = Strategy.REUSE,
     max_delete: int | None = None,
+    youtube: LibraryReader | None = None,
+    follow_rules: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> SyncLaunch:
     """The job's row, with the plan it starts from; SyncRefused when it cannot start. With
-    `max_delete`, a plan past the deletion guard starts paused for the user's approval."""
+    `max_delete`, a plan past the deletion guard starts paused for the user's approval.
+
+    With `youtube`, the categories first catch up with it (categories/catch_up.py): the
+    user's edits there since the last sync become the categories' own, and with
+    `follow_rules` (a scheduled run) the library is imported and every rule resolved again."""
     running = await active_job(pool)
     if running is not None:
         raise SyncRefused(
@@ -155,15 +167,33 @@ async def prepare_sync(
             f"restore {restoring.id} is still active (workflow {restoring.workflow_id}); "
             "wait for it to finish"
         )
-    preview = await current_preview(pool, settings, strategy)
     if not await pool.fetchval("SELECT EXISTS (SELECT 1 FROM categories)"):
         raise SyncRefused("no categories yet: run `starter.py categories apply FILE` first")
+    caught_up = CaughtUp()
+    if youtube is not None:
+        caught_up = await catch_up_with_youtube(
+            pool, youtube, follow_rules=follow_rules, on_progress=on_progress
+        )
+    preview = await current_preview(pool, settings, strategy)
     approval = None if max_delete is None else await approval_needed(pool, preview, max_delete)
+    # The conflicts the catch-up settled are the job's first errors: `status` shows them.
+    conflicts = [
+        SyncError(
+            stage=SyncStage.BACKUP,
+            entity_type="category",
+            entity_id="youtube-edits",
+            message=conflict,
+            timestamp=datetime.now(UTC),
+        ).to_json()
+        for conflict in caught_up.conflicts
+    ]
     try:
         job_id = await pool.fetchval(
-            "INSERT INTO sync_jobs (preview_data, strategy) VALUES ($1, $2) RETURNING id",
+            """INSERT INTO sync_jobs (preview_data, strategy, errors)
+               VALUES ($1, $2, $3) RETURNING id""",
             preview.to_json(),
             strategy.value,
+            conflicts,
         )
     except asyncpg.UniqueViolationError:
         # Another starter won the race between the check above and this insert.
@@ -182,4 +212,5 @@ async def prepare_sync(
         memo=memo_for(preview),
         static_summary=static_summary(job_id, strategy.value, preview),
         static_details=static_details(preview),
+        notes=caught_up.notes + caught_up.conflicts,
     )

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from playlist_sync.models import SyncStage
@@ -21,6 +21,8 @@ class SyncLaunch(BaseModel):
     memo: dict[str, int | str]
     static_summary: str
     static_details: str
+    # What catching up with YouTube changed in the categories, and the conflicts it settled.
+    notes: list[str] = Field(default_factory=list)
 
     def search_attributes(self) -> TypedSearchAttributes:
         return TypedSearchAttributes(
