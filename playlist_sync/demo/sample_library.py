@@ -19,6 +19,9 @@ _TOPICS = {
     "Python": ["Programming", "Conference talks", "Watch later"],
     "Travel": ["Japan trip", "Vlogs", "Watch again"],
 }
+# Uploaded by "Tasty Lab" after the first sync: the demo saves it to "Watch later" on the phone,
+# and a scheduled run puts it in Cooking (its `channels` rule).
+NEW_VIDEO = "TastyLabNew"
 _CHANNELS = ["Tasty Lab", "Fret Academy", "Road Runner", "PyCon", "Nomad Notes", "Daily Mix"]
 
 
@@ -47,6 +50,10 @@ def sample_library(videos_per_topic: int = 60, seed: int = 7) -> dict[str, Any]:
                 playlists.setdefault(home, []).append(video_id)
     for extra in ("Favourites", "Misc"):
         playlists[extra] = [v["id"] for v in rng.sample(videos, k=12)]
+    # In no playlist yet: YouTube knows it, the library does not.
+    videos.append(
+        {"id": NEW_VIDEO, "title": "Cooking, new", "channelTitle": _CHANNELS[0], "status": "public"}
+    )
     return {
         "channel": {"id": "UCdemo" + _video_id(rng), "title": "Demo Channel"},
         "videos": videos,
@@ -76,5 +83,8 @@ def sample_categories_yaml() -> str:
             f"    description: Everything {topic.lower()}, in one place",
             f"    from_playlists: [{', '.join(sources)}]",
         ]
+        if topic == "Cooking":
+            # Whatever of the channel the library holds, "Watch later" included, now or later.
+            lines.append(f"    channels: [{_CHANNELS[0]}]")
     lines += ["keep_playlists: [Watch later, Watch again]", ""]
     return "\n".join(lines)

@@ -62,9 +62,12 @@ async def exported(world: SyncWorld) -> dict[str, dict[str, Any]]:
 async def test_edits_on_youtube_join_and_leave_the_category_and_youtube_wins_a_conflict(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
-    async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
-    ) as world, world.worker():
+    async with (
+        categorised_world(
+            dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
+        ) as world,
+        world.worker(),
+    ):
         async with paused_schedule(world) as schedule:
             first = await schedule.run_ended(await schedule.trigger())
             assert first.result.outcome == RunOutcome.SYNCED, first.result
@@ -105,9 +108,12 @@ async def test_edits_on_youtube_join_and_leave_the_category_and_youtube_wins_a_c
 async def test_a_sync_started_by_hand_keeps_an_edit_made_on_youtube(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
-    async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
-    ) as world, world.worker():
+    async with (
+        categorised_world(
+            dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
+        ) as world,
+        world.worker(),
+    ):
         options = SyncOptions(lag_allowance_seconds=TEST_LAG_ALLOWANCE_SECONDS)
         _, handle = await start_sync(
             world.client, world.pool, world.settings, options=options, youtube=world.youtube
