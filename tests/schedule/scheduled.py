@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from temporalio.service import RPCError
 
@@ -22,6 +24,16 @@ from playlist_sync.schedule.schedule_control import (
 )
 from playlist_sync.sync.payloads import SyncOptions
 from tests.sync.world import TEST_LAG_ALLOWANCE_SECONDS, SyncWorld
+
+HISTORIES = Path(__file__).parent / "histories"
+
+
+async def record_run_history(world: SyncWorld, run: RunView, name: str) -> None:
+    """With PLAYLIST_SYNC_RECORD_HISTORIES=1, save the run's history for the replay test."""
+    if os.environ.get("PLAYLIST_SYNC_RECORD_HISTORIES") == "1":
+        history = await world.client.get_workflow_handle(run.workflow_id).fetch_history()
+        HISTORIES.mkdir(exist_ok=True)
+        (HISTORIES / f"{name}.json").write_text(history.to_json())
 
 
 @dataclass

@@ -18,6 +18,7 @@ from tests.sync.world import (
     SyncWorld,
     categorised_world,
     library,
+    record_history,
     videos,
     writes_made,
 )
@@ -80,6 +81,7 @@ async def test_a_plan_past_the_guard_waits_for_approval_and_resume_lets_it_write
             approved = await handle.execute_update("resume", result_type=SyncProgress)
             assert approved.pause_reason is None
             result = await handle.result()
+        await record_history(handle, "needs_approval_resume")
         assert result.stage == "completed"
         after = world.playlists_by_title()
         assert set(after) == {"Recipes", "Guitar", "Watch later"}
@@ -97,6 +99,7 @@ async def test_cancel_drops_a_plan_that_waits_for_approval(
             job_id, handle = await start_guarded(world, max_delete=0)
             await world.wait_for(job_id, "pause_reason = 'needs_approval'")
             ended = await handle.execute_update("cancel", result_type=SyncProgress)
+        await record_history(handle, "needs_approval_cancel")
         assert ended.stage == "failed"
         assert world.playlists_by_title() == before
         assert await writes_made(world.pool, job_id) == 0

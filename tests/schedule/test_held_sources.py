@@ -20,9 +20,12 @@ from tests.sync.world import TEST_LAG_ALLOWANCE_SECONDS, categorised_world
 async def test_an_adopted_source_stands_for_what_it_held(
     dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
 ) -> None:
-    async with categorised_world(
-        dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
-    ) as world, world.worker():
+    async with (
+        categorised_world(
+            dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
+        ) as world,
+        world.worker(),
+    ):
         options = SyncOptions(lag_allowance_seconds=TEST_LAG_ALLOWANCE_SECONDS)
         _, handle = await start_sync(
             world.client, world.pool, world.settings, options=options, youtube=world.youtube

@@ -11,7 +11,7 @@ from temporalio.testing import WorkflowEnvironment
 from playlist_sync.schedule.payloads import RunOutcome
 from playlist_sync.starters.sync import start_sync
 from playlist_sync.sync.payloads import SyncProgress
-from tests.schedule.scheduled import paused_schedule
+from tests.schedule.scheduled import paused_schedule, record_run_history
 from tests.sync.world import categorised_world, library, videos, writes_made
 
 NEW = "new000000001"
@@ -70,6 +70,8 @@ async def test_a_scheduled_run_routes_a_new_inbox_video_with_one_write_then_has_
 
             third = await schedule.run_ended(await schedule.trigger())
             assert third.result.outcome == RunOutcome.NOTHING_TO_DO, third.result
+            await record_run_history(world, second, "one_write")
+            await record_run_history(world, third, "nothing_to_do")
             assert third.result.writes == 0
             assert "0 writes" in third.result.message
             # The sync ran as any sync does: its own workflow, its row.
@@ -98,5 +100,6 @@ async def test_a_scheduled_run_while_a_sync_is_active_is_skipped_and_says_why(
             f"skipped: sync {job_id} is still active (workflow playlist-sync-{job_id})"
         )
         assert run.result.job_id is None
+        await record_run_history(world, run, "skipped")
         assert world.admin.state()["requests"] == requests, "the skipped run called YouTube"
         await handle.execute_update("cancel", result_type=SyncProgress)
