@@ -17,7 +17,7 @@ from playlist_sync.schedule.payloads import RunPreparation, ScheduledRunInput
 from playlist_sync.starters.sync import SyncRefused, close_unstarted, prepare_sync
 from playlist_sync.sync.job_store import active_job
 from playlist_sync.youtube.costs import WRITE_COST
-from playlist_sync.youtube.errors import YouTubeError
+from playlist_sync.youtube.errors import QuotaExceeded, YouTubeError
 from playlist_sync.youtube.failures import needs_user
 
 
@@ -46,6 +46,9 @@ class ScheduleActivities:
             )
         except SyncRefused as refusal:
             return RunPreparation(skipped=str(refusal))
+        except QuotaExceeded as spent:
+            # Reads cost quota too: the next run, in another window, tries again.
+            return RunPreparation(skipped=f"the quota window is spent ({spent})")
         except YouTubeError as error:
             if needs_user(error):
                 return RunPreparation(

@@ -111,6 +111,8 @@ async def test_create_list_pause_unpause_trigger_and_approve_a_waiting_run(cli: 
         text = (await cli.run("schedule", "list")).out
         assert f"waiting for approval: sync {job_id}'s plan" in text, text
         assert f"`starter.py resume {job_id}` approves it" in text
+        status = (await cli.run("status", str(job_id))).out
+        assert "waiting for your approval" in status and "deletes 1 of 4 playlists" in status
 
         resumed = await cli.run("resume", str(job_id))
         assert resumed.code == 0, resumed.err
