@@ -61,10 +61,31 @@ async def refresh_categories(
                 f"{name}: {errors[0].message if errors else 'its rules select no video now'}"
             )
             continue
-        if selection.video_ids != stored[category_id]:
-            await store_category_videos(conn, category_id, selection.video_ids)
+        videos = kept_in_place(stored[category_id], selection.video_ids)
+        if videos != stored[category_id]:
+            await store_category_videos(conn, category_id, videos)
             changed.append(name)
     return Refreshed(changed, unresolved)
+
+
+def kept_in_place(stored: list[int], selected: list[int]) -> list[int]:
+    """The videos `selected` now, those the category already holds in their stored order, each
+    new one after the video before it in `selected` (first when none is).
+
+    The library's order moves under the rules as syncs adopt, fill and delete playlists; were
+    it followed, every run would move videos the user never touched. Only what joins or leaves
+    is news."""
+    wanted = set(selected)
+    videos = [video for video in stored if video in wanted]
+    placed = set(videos)
+    for index, video in enumerate(selected):
+        if video in placed:
+            continue
+        anchor = next((v for v in reversed(selected[:index]) if v in placed), None)
+        at = videos.index(anchor) + 1 if anchor is not None else 0
+        videos.insert(at, video)
+        placed.add(video)
+    return videos
 
 
 def spec_of(name: str, rules: dict[str, object]) -> CategorySpec:
