@@ -29,6 +29,14 @@ class ScheduleActivities:
 
     @activity.defn
     async def prepare_scheduled_sync(self, input: ScheduledRunInput) -> RunPreparation:
+        run = activity.info().workflow_id
+        # An earlier attempt of this run that made the row and then failed: no workflow runs
+        # that job (the run starts one only with this activity's answer), so it is closed.
+        await self._pool.execute(
+            """UPDATE sync_jobs SET stage = 'failed', completed_at = now()
+               WHERE scheduled_run = $1 AND completed_at IS NULL""",
+            run,
+        )
         busy = await self._busy()
         if busy is not None:
             # Checked before the import: an import would change the library under that job.
@@ -43,6 +51,7 @@ class ScheduleActivities:
                 youtube=self._youtube,
                 follow_rules=True,
                 on_progress=lambda done, _: activity.heartbeat(done),
+                scheduled_run=run,
             )
         except SyncRefused as refusal:
             return RunPreparation(skipped=str(refusal))

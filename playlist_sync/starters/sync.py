@@ -147,6 +147,7 @@ async def prepare_sync(
     youtube: LibraryReader | None = None,
     follow_rules: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    scheduled_run: str | None = None,
 ) -> SyncLaunch:
     """The job's row, with the plan it starts from; SyncRefused when it cannot start. With
     `max_delete`, a plan past the deletion guard starts paused for the user's approval.
@@ -189,11 +190,12 @@ async def prepare_sync(
     ]
     try:
         job_id = await pool.fetchval(
-            """INSERT INTO sync_jobs (preview_data, strategy, errors)
-               VALUES ($1, $2, $3) RETURNING id""",
+            """INSERT INTO sync_jobs (preview_data, strategy, errors, scheduled_run)
+               VALUES ($1, $2, $3, $4) RETURNING id""",
             preview.to_json(),
             strategy.value,
             conflicts,
+            scheduled_run,
         )
     except asyncpg.UniqueViolationError:
         # Another starter won the race between the check above and this insert.

@@ -4,11 +4,13 @@ to do writes nothing, and a run while a sync is active is skipped and says why."
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from temporalio.testing import WorkflowEnvironment
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
-from playlist_sync.schedule.payloads import RunOutcome
+from activities.schedule_activities import ScheduleActivities
+from playlist_sync.schedule.payloads import RunOutcome, ScheduledRunInput
 from playlist_sync.starters.sync import start_sync
 from playlist_sync.sync.payloads import SyncProgress
 from tests.schedule.scheduled import paused_schedule, record_run_history
@@ -103,3 +105,26 @@ async def test_a_scheduled_run_while_a_sync_is_active_is_skipped_and_says_why(
         await record_run_history(world, run, "skipped")
         assert world.admin.state()["requests"] == requests, "the skipped run called YouTube"
         await handle.execute_update("cancel", result_type=SyncProgress)
+
+
+async def test_a_retried_preparation_closes_the_row_its_failed_attempt_left(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    """A worker that dies after making the sync's row but before answering would otherwise
+    leave an active job no workflow runs, and every later sync would be refused."""
+    async with categorised_world(
+        dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
+    ) as world:
+        run = "playlist-sync-scheduled-run-2026-12-02T08:00:00Z"
+        orphan = await world.pool.fetchval(
+            "INSERT INTO sync_jobs (scheduled_run) VALUES ($1) RETURNING id", run
+        )
+        activities = ScheduleActivities(world.pool, world.settings, world.youtube)
+        environment = ActivityEnvironment()
+        environment.info = dataclasses.replace(environment.info, workflow_id=run, attempt=2)
+        prepared = await environment.run(
+            activities.prepare_scheduled_sync, ScheduledRunInput(max_delete=100)
+        )
+        assert prepared.skipped is None and prepared.launch is not None
+        assert (await world.job(orphan))["completed_at"] is not None
+        assert (await world.job(prepared.launch.job_id))["scheduled_run"] == run

@@ -19,3 +19,7 @@ CREATE TABLE held_sources (
     video_ids           bigint[] NOT NULL,
     held_at             timestamptz NOT NULL DEFAULT now()
 );
+
+-- The scheduled run (its workflow id) that made the job: a retried preparation closes the row
+-- an earlier attempt made but never handed to a workflow, which would block every sync after.
+ALTER TABLE sync_jobs ADD COLUMN scheduled_run text;
