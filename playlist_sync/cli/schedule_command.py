@@ -127,9 +127,16 @@ async def run_action(args: argparse.Namespace, settings: Settings) -> int:
     request, _, done = _ACTIONS[args.schedule_action]
     client = await connect(settings)
     try:
+        busy = args.schedule_action == "trigger" and (await describe_schedule(client)).running
         await request(client)
     except ScheduleRefused as refusal:
         raise BadInput(str(refusal)) from None
+    if busy:
+        print(
+            f"triggered schedule {SCHEDULE_ID}, but a run is still at work: this one is skipped"
+            " (overlap policy: skip; `starter.py schedule list` shows it)"
+        )
+        return 0
     print(f"{done} schedule {SCHEDULE_ID}")
     return 0
 

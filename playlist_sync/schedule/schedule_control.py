@@ -104,6 +104,8 @@ class ScheduleView:
     next_run_at: datetime | None
     runs: list[RunView] = field(default_factory=list)
     skipped_while_running: int = 0
+    # Runs at work now (their sync may wait for approval): a run triggered meanwhile is skipped.
+    running: int = 0
 
 
 async def describe_schedule(client: Client, schedule_id: str = SCHEDULE_ID) -> ScheduleView:
@@ -141,6 +143,7 @@ async def describe_schedule(client: Client, schedule_id: str = SCHEDULE_ID) -> S
         next_run_at=info.next_action_times[0] if info.next_action_times and not paused else None,
         runs=list(runs),
         skipped_while_running=info.num_actions_skipped_overlap,
+        running=len(info.running_actions),
     )
 
 

@@ -108,6 +108,8 @@ async def test_create_list_pause_unpause_trigger_and_approve_a_waiting_run(cli: 
         assert (await cli.run("schedule", "trigger")).code == 0
         run = await _run_until(cli, lambda r: r["outcome"] == "waiting_for_approval")
         job_id = run["jobId"]
+        again = await cli.run("schedule", "trigger")
+        assert "a run is still at work: this one is skipped" in again.out, again.out
         text = (await cli.run("schedule", "list")).out
         assert f"waiting for approval: sync {job_id}'s plan" in text, text
         assert f"`starter.py resume {job_id}` approves it" in text
