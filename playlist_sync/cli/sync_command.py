@@ -19,7 +19,7 @@ from playlist_sync.cli.worker_presence import worker_listening
 from playlist_sync.config import Settings
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.schedule.deletion_guard import approval_needed
-from playlist_sync.starters.sync import SyncRefused, start_sync
+from playlist_sync.starters.sync import SyncRefused, launch_sync, prepare_sync
 from playlist_sync.sync.job_store import get_job
 from playlist_sync.temporal_client import connect
 from playlist_sync.youtube.errors import AuthRequired, Forbidden, YouTubeError
@@ -53,8 +53,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     async with database(settings) as pool:
         client = await connect(settings)
         try:
-            job_id, handle = await start_sync(
-                client,
+            launch = await prepare_sync(
                 pool,
                 settings,
                 strategy=Strategy(args.strategy),
@@ -62,6 +61,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 # Your edits on YouTube since the last sync are read first, and kept.
                 youtube=await youtube_client_from_settings(settings, pool),
             )
+            job_id, handle = launch.job_id, await launch_sync(client, pool, settings, launch)
         except SyncRefused as refusal:
             raise BadInput(str(refusal)) from None
         except (AuthRequired, Forbidden) as error:
@@ -82,9 +82,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             job = await get_job(pool, job_id)
             preview = job.record().preview_data if job else None
             print(f"Started sync {job_id} (workflow {handle.id}).")
-            for note in job.record().errors if job else []:
-                if note.entity_id == "youtube-edits":
-                    print(f"Your edit on YouTube wins: {note.message}")
+            for note in launch.notes:
+                print(f"Kept from YouTube: {note}")
             if preview is not None and preview.total_quota_cost == 0:
                 print("Nothing to do: YouTube already matches your categories (0 writes).")
             elif preview is not None:

@@ -113,6 +113,18 @@ async def start_sync(
     launch = await prepare_sync(
         pool, settings, options=options, strategy=strategy, max_delete=max_delete, youtube=youtube
     )
+    return launch.job_id, await launch_sync(client, pool, settings, launch, task_queue=task_queue)
+
+
+async def launch_sync(
+    client: Client,
+    pool: asyncpg.Pool,
+    settings: Settings,
+    launch: SyncLaunch,
+    *,
+    task_queue: str | None = None,
+) -> WorkflowHandle[Any, SyncProgress]:
+    """Starts the workflow of a prepared sync (its row closed if Temporal refuses)."""
     try:
         handle = await client.start_workflow(
             PlaylistSyncWorkflow.run,
@@ -127,7 +139,7 @@ async def start_sync(
     except Exception:
         await close_unstarted(pool, launch.job_id)
         raise
-    return launch.job_id, handle
+    return handle
 
 
 async def close_unstarted(pool: asyncpg.Pool, job_id: int) -> None:

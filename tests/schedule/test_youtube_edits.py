@@ -15,6 +15,7 @@ from playlist_sync.categories.export_file import export_categories
 from playlist_sync.schedule.payloads import RunOutcome
 from playlist_sync.starters.sync import start_sync
 from playlist_sync.sync.payloads import SyncOptions
+from tests.cli.conftest import cli_world_on
 from tests.schedule.scheduled import paused_schedule
 from tests.sync.world import (
     TEST_LAG_ALLOWANCE_SECONDS,
@@ -131,3 +132,24 @@ async def test_a_sync_started_by_hand_keeps_an_edit_made_on_youtube(
         assert await writes_made(world.pool, job_id) == 0
         assert "gtr000000001" not in world.playlists_by_title()["Guitar"]
         assert (await exported(world))["Guitar"]["exclude"] == ["gtr000000001"]
+
+
+async def test_starter_sync_says_which_edits_it_kept(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    async with cli_world_on(dev_server_env.client, database_url, tmp_path) as cli:
+        await cli.ready_to_sync()
+        async with cli.world.worker():
+            first = await cli.run("sync", "--follow", within=90)
+            assert first.code == 0, first.err
+            n = int(first.out.split()[2])
+            (removed,) = [i for i in items(cli.world, "Guitar") if i["videoId"] == "gtr000000001"]
+            await cli.world.youtube.delete_playlist_item(removed["id"])
+            second = await cli.run("sync", "--follow", within=90)
+        assert second.code == 0, second.err
+        assert (
+            f"Kept from YouTube: category 'Guitar': 1 video you removed on YouTube since sync {n}"
+            " left it (gtr000000001)"
+        ) in second.out, second.out
+        assert "Nothing to do: YouTube already matches your categories (0 writes)." in second.out
+        assert "gtr000000001" not in cli.world.playlists_by_title()["Guitar"]
