@@ -94,7 +94,7 @@ async def _journey(
     starting = demo.data_dir / "categories-init.yaml"
     starting.write_text(await describe_library(pool), encoding="utf-8")
     categories = demo.data_dir / "categories.yaml"
-    categories.write_text(sample_categories_yaml(), encoding="utf-8")
+    categories.write_text(sample_categories_yaml(cooking_follows_channel=True), encoding="utf-8")
     _step(
         console,
         5,

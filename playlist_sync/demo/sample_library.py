@@ -70,8 +70,9 @@ def sample_library(videos_per_topic: int = 60, seed: int = 7) -> dict[str, Any]:
     }
 
 
-def sample_categories_yaml() -> str:
-    """Categories for the sample library: each topic gathered from its old playlists."""
+def sample_categories_yaml(*, cooking_follows_channel: bool = False) -> str:
+    """Categories for the sample library: each topic gathered from its old playlists; with
+    `cooking_follows_channel` (the demo), Cooking also takes every Tasty Lab video."""
     lines = [
         "# Each category becomes one private playlist, its videos in this order.",
         "categories:",
@@ -83,7 +84,7 @@ def sample_categories_yaml() -> str:
             f"    description: Everything {topic.lower()}, in one place",
             f"    from_playlists: [{', '.join(sources)}]",
         ]
-        if topic == "Cooking":
+        if topic == "Cooking" and cooking_follows_channel:
             # Whatever of the channel the library holds, "Watch later" included, now or later.
             lines.append(f"    channels: [{_CHANNELS[0]}]")
     lines += ["keep_playlists: [Watch later, Watch again]", ""]
