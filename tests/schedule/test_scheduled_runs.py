@@ -128,3 +128,30 @@ async def test_a_retried_preparation_closes_the_row_its_failed_attempt_left(
         assert prepared.skipped is None and prepared.launch is not None
         assert (await world.job(orphan))["completed_at"] is not None
         assert (await world.job(prepared.launch.job_id))["scheduled_run"] == run
+
+
+async def test_a_scheduled_run_while_a_restore_is_active_is_skipped_and_says_why(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    async with (
+        categorised_world(
+            dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES
+        ) as world,
+        world.worker(),
+    ):
+        # The restore's row as its starter leaves it while the restore runs.
+        snapshot = await world.pool.fetchval(
+            "INSERT INTO backup_snapshots DEFAULT VALUES RETURNING id"
+        )
+        restore = await world.pool.fetchval(
+            """INSERT INTO restore_jobs (backup_snapshot_id, workflow_id)
+               VALUES ($1, 'playlist-restore-test') RETURNING id""",
+            snapshot,
+        )
+        async with paused_schedule(world) as schedule:
+            run = await schedule.run_ended(await schedule.trigger())
+        assert run.result.outcome == RunOutcome.SKIPPED
+        assert run.result.message == (
+            f"skipped: restore {restore} is still active (workflow playlist-restore-test)"
+        )
+        assert await world.pool.fetchval("SELECT count(*) FROM sync_jobs") == 0
