@@ -57,7 +57,8 @@ class ScheduledRunWorkflow:
                 retry_policy=RetryPolicy(maximum_attempts=3),
             )
         except ActivityError as failure:
-            return self._end(RunOutcome.FAILED, f"the import failed: {_cause(failure)}")
+            message = f"the run could not import and prepare its sync: {_cause(failure)}"
+            return self._end(RunOutcome.FAILED, message)
         notes = prepared.notes
         if prepared.launch is None:
             return self._end(RunOutcome.SKIPPED, f"skipped: {prepared.skipped}", notes=notes)
@@ -67,7 +68,7 @@ class ScheduledRunWorkflow:
             outcome=RunOutcome.RUNNING, message=f"sync {job_id} runs", job_id=job_id, notes=notes
         )
         workflow.set_current_details(
-            f"**Sync {job_id}** runs as [{launch.workflow_id}](../{launch.workflow_id})"
+            f"**Sync {job_id}** runs as workflow {launch.workflow_id}: `starter.py status {job_id}`"
         )
         try:
             progress = await workflow.execute_child_workflow(
