@@ -118,6 +118,7 @@ async def test_create_list_pause_unpause_trigger_and_approve_a_waiting_run(cli: 
 
         resumed = await cli.run("resume", str(job_id))
         assert resumed.code == 0, resumed.err
+        assert resumed.out.startswith(f"approved sync {job_id}'s plan"), resumed.out
         run = await _run_until(cli, lambda r: r["outcome"] == "synced", within=90)
         assert (
             run["writes"] > 0 and f"sync {job_id} made {run['writes']} write(s)" == run["message"]
