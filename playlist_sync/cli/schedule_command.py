@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from typing import Any
 
 import asyncpg
@@ -14,6 +15,7 @@ from playlist_sync.cli.connections import database
 from playlist_sync.cli.errors import BadInput
 from playlist_sync.cli.job_summary import when
 from playlist_sync.cli.max_delete_option import add_max_delete_option, max_delete_percent
+from playlist_sync.cli.worker_presence import worker_listening
 from playlist_sync.config import Settings
 from playlist_sync.models import PauseReason
 from playlist_sync.schedule.deletion_guard import DEFAULT_MAX_DELETE
@@ -99,6 +101,12 @@ async def run_create(args: argparse.Namespace, settings: Settings) -> int:
         " for your approval."
     )
     print(f"Web UI: {schedules_link(settings)}")
+    if not await worker_listening(client, settings):
+        print(
+            f"warning: no worker has polled task queue {settings.temporal_task_queue!r} lately;"
+            " the schedule's runs start when one does (`.venv/bin/python worker.py`)",
+            file=sys.stderr,
+        )
     return 0
 
 
