@@ -149,7 +149,14 @@ async def describe_schedule(client: Client, schedule_id: str = SCHEDULE_ID) -> S
 
 async def _run_view(client: Client, workflow_id: str, run_id: str, started: datetime) -> RunView:
     handle = client.get_workflow_handle_for(ScheduledRunWorkflow.run, workflow_id, run_id=run_id)
-    status = (await handle.describe()).status
+    try:
+        status = (await handle.describe()).status
+    except RPCError as failure:
+        if failure.status != RPCStatusCode.NOT_FOUND:
+            raise
+        # Past the namespace's retention: Temporal no longer has the run's history.
+        gone = ScheduledRunResult(outcome=RunOutcome.FAILED, message="(no longer kept by Temporal)")
+        return RunView(workflow_id, started, gone)
     if status == WorkflowExecutionStatus.COMPLETED:
         result = await handle.result()
     elif status == WorkflowExecutionStatus.RUNNING:
