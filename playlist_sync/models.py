@@ -57,6 +57,8 @@ class PauseReason(StrEnum):
     AUTH_REQUIRED = "auth_required"
     # Asleep like QUOTA_EXHAUSTED, but for YouTube's limit on new playlists per day.
     PLAYLIST_CREATION_LIMIT = "playlist_creation_limit"
+    # The plan deletes more than --max-delete allows: nothing is written until `resume`.
+    NEEDS_APPROVAL = "needs_approval"
 
 
 class SyncVideoStatus(StrEnum):

@@ -11,15 +11,17 @@ from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
 from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from activities.restore_activities import RestoreActivities
+from activities.schedule_activities import ScheduleActivities
 from activities.sync_activities import SyncActivities
 from playlist_sync.config import Settings
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.client import youtube_client_from_settings
 from playlist_sync.youtube.rate_limiter import RateLimiter
 from workflows.restore_workflow import PlaylistRestoreWorkflow
+from workflows.scheduled_run_workflow import ScheduledRunWorkflow
 from workflows.sync_workflow import PlaylistSyncWorkflow
 
-WORKFLOWS = [PlaylistSyncWorkflow, PlaylistRestoreWorkflow]
+WORKFLOWS = [PlaylistSyncWorkflow, PlaylistRestoreWorkflow, ScheduledRunWorkflow]
 
 
 async def build_worker(
@@ -40,6 +42,7 @@ async def build_worker(
     activities = [
         *SyncActivities(pool, youtube_for, youtube.ledger).all(),
         *RestoreActivities(pool, youtube).all(),
+        *ScheduleActivities(pool, settings, youtube).all(),
     ]
     return Worker(
         client,

@@ -24,6 +24,10 @@ _PAUSES = {
     PauseReason.USER_PAUSED: "paused by the user (Update or Signal `resume` goes on)",
     PauseReason.ERRORS_COLLECTED: "paused after failures in a row (`resume` goes on)",
     PauseReason.AUTH_REQUIRED: "YouTube needs a new authorisation (`starter.py auth`)",
+    PauseReason.NEEDS_APPROVAL: (
+        "waiting for approval: its plan deletes more than --max-delete allows (`resume`"
+        " approves it, `cancel` drops it)"
+    ),
 }
 
 

@@ -16,7 +16,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.sync_activities import SyncActivities
-    from playlist_sync.models import StageCounts, SyncError, SyncStage
+    from playlist_sync.models import PauseReason, StageCounts, SyncError, SyncStage
     from playlist_sync.sync.payloads import (
         AdditionPlan,
         AddVideosRequest,
@@ -50,6 +50,8 @@ _STAGES = [
 ]
 # The plan (which playlist each category adopts or gets new) is made after the backup.
 _RECONCILE_PATCH = "reconcile-plan"
+# A sync whose plan deletes more than its --max-delete starts paused (needs_approval).
+_APPROVAL_PATCH = "needs-approval"
 
 
 # Worker Versioning: auto-upgrade, not pinned. A sync runs for days and sleeps through quota
@@ -84,6 +86,10 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
 
     @workflow.run
     async def run(self, input: SyncInput) -> SyncProgress:
+        if input.approval_needed and input.carried is None and workflow.patched(_APPROVAL_PATCH):
+            # Before the backup: nothing is read or written until the user approves the plan.
+            self._state.pause_reason = PauseReason.NEEDS_APPROVAL
+            self._raise_error(input.approval_needed)
         for stage in _STAGES[_STAGES.index(self._state.stage) :]:
             await self._enter(stage)
             done = await self._plan(stage)

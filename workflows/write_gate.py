@@ -42,6 +42,8 @@ _ENDED_BY_RESUME = (
     PauseReason.USER_PAUSED,
     PauseReason.AUTH_REQUIRED,
     PauseReason.ERRORS_COLLECTED,
+    # Only ever set on syncs started with a deletion guard (no earlier history holds it).
+    PauseReason.NEEDS_APPROVAL,
 )
 _RESUME_NEVER_LOST = "resume-never-lost"
 

@@ -84,7 +84,7 @@ async def _store_categories(
                 category.privacy,
                 category.rules,
             )
-            await _store_videos(conn, category_id, category.video_ids)
+            await store_category_videos(conn, category_id, category.video_ids)
             changes.append(
                 CategoryChange(
                     category.name,
@@ -108,7 +108,7 @@ async def _store_categories(
                 category.rules,
             )
         if stored[old["id"]] != category.video_ids:
-            await _store_videos(conn, old["id"], category.video_ids)
+            await store_category_videos(conn, old["id"], category.video_ids)
         change = _compare(old, position, stored[old["id"]], category)
         if change is not None:
             changes.append(change)
@@ -167,7 +167,9 @@ def _compare(
     return None if change == unchanged else change
 
 
-async def _store_videos(conn: asyncpg.Connection, category_id: int, video_ids: list[int]) -> None:
+async def store_category_videos(
+    conn: asyncpg.Connection, category_id: int, video_ids: list[int]
+) -> None:
     await conn.execute("DELETE FROM category_videos WHERE category_id = $1", category_id)
     await conn.execute(
         """INSERT INTO category_videos (category_id, video_id, position)

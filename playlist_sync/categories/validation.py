@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 
 from playlist_sync.categories.file import CategorySpec, ParsedCategories
+from playlist_sync.categories.held_sources import held_items
 from playlist_sync.categories.library_index import LibraryVideos, PlaylistIndex, video_facts
 from playlist_sync.categories.lookup import LookedUp
 from playlist_sync.categories.problems import CategoriesInvalid, Location, Problem
@@ -135,6 +136,8 @@ async def _rule_sources(
         list(sources),
     ):
         items[row["playlist_id"]].append(row["video_id"])
+    # A source a sync adopted or deleted stands for what it held (held_sources.py).
+    items.update(await held_items(conn))
     # The whole library is read only for the rules that search it.
     searched = any(c.channels or c.title_matches is not None for c in spec.categories)
     return RuleSources(

@@ -19,6 +19,7 @@ from playlist_sync.cli import (
     import_command,
     preview_command,
     restore_command,
+    schedule_command,
     snapshots_command,
     stack_commands,
     status_command,
@@ -43,6 +44,7 @@ COMMAND_MODULES = [
     control_commands,
     snapshots_command,
     restore_command,
+    schedule_command,
     demo_command,
 ]
 

@@ -137,6 +137,8 @@ def acknowledged(action: str, state: SyncProgress, *, was: PauseReason | None) -
             f"sync {n} is still waiting for the quota window {where}: no room yet; it goes on"
             f" by itself{resets}"
         )
+    if was is PauseReason.NEEDS_APPROVAL:
+        return f"approved sync {n}'s plan {where}: it goes on and writes"
     if was is PauseReason.AUTH_REQUIRED:
         return (
             f"resumed sync {n} {where}; if YouTube still refuses the authorisation it pauses"

@@ -22,6 +22,7 @@ from playlist_sync.categories.init_file import describe_library
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.console import stdout_console
 from playlist_sync.cli.demo_report import check_playlists, kept_playlists, print_report
+from playlist_sync.cli.demo_schedule import keep_in_sync
 from playlist_sync.cli.errors import CliError, ServiceUnavailable
 from playlist_sync.cli.import_command import import_with_progress
 from playlist_sync.cli.preview_command import show_preview
@@ -93,7 +94,7 @@ async def _journey(
     starting = demo.data_dir / "categories-init.yaml"
     starting.write_text(await describe_library(pool), encoding="utf-8")
     categories = demo.data_dir / "categories.yaml"
-    categories.write_text(sample_categories_yaml(), encoding="utf-8")
+    categories.write_text(sample_categories_yaml(cooking_follows_channel=True), encoding="utf-8")
     _step(
         console,
         5,
@@ -123,11 +124,22 @@ async def _journey(
             console.print("\nDemo interrupted; its sync was ended. Run it again any time.")
             raise
 
-    console.print(Rule("Report"))
-    state = await asyncio.to_thread(emulator.admin.state)
-    checks = await check_playlists(pool, state)
-    kept = await kept_playlists(pool)
-    print_report(console, demo, followed, checks, state, kept, time.monotonic() - began)
+        console.print(Rule("Report"))
+        state = await asyncio.to_thread(emulator.admin.state)
+        checks = await check_playlists(pool, state)
+        kept = await kept_playlists(pool)
+        print_report(console, demo, followed, checks, state, kept, time.monotonic() - began)
+
+        if followed.job.record().stage is SyncStage.COMPLETED:
+            scheduled = await keep_in_sync(demo, pool, client)
+            _step(
+                console,
+                8,
+                "Keep it in sync: `schedule create --every 6h`; on the phone, a new Tasty Lab"
+                f" video saved to Watch later; `schedule trigger`: {scheduled.message}",
+            )
+            for note in scheduled.notes:
+                console.print(f"  {note}", markup=False)
     console.print("The stack keeps running: `starter.py stack down` stops it.", markup=False)
     if followed.job.record().stage is not SyncStage.COMPLETED:
         raise CliError(f"the demo's sync {job_id} did not complete", exit_code=1)
@@ -148,4 +160,4 @@ async def _authorise(demo: Settings, emulator: RunningEmulator) -> None:
 
 
 def _step(console: Console, number: int, text: str) -> None:
-    console.print(Text.assemble((f"[{number}/7] ", "bold"), text))
+    console.print(Text.assemble((f"[{number}/8] ", "bold"), text))

@@ -57,6 +57,12 @@ def pause_text(job: JobRow) -> str | None:
         )
     if reason is PauseReason.USER_PAUSED:
         return f"paused by you; `starter.py resume {job.id}` goes on"
+    if reason is PauseReason.NEEDS_APPROVAL:
+        return (
+            "waiting for your approval: its plan deletes more than --max-delete allows (see the"
+            f" errors); `starter.py resume {job.id}` approves it, `starter.py cancel {job.id}`"
+            " drops it"
+        )
     if reason is PauseReason.ERRORS_COLLECTED:
         return (
             "paused after too many failures in a row; look at the errors, then "

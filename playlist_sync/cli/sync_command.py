@@ -13,6 +13,7 @@ from playlist_sync.cli.confirmation import add_yes_option, confirmed, should_ask
 from playlist_sync.cli.connections import database
 from playlist_sync.cli.errors import BadInput, ServiceUnavailable
 from playlist_sync.cli.jobs import web_ui_link
+from playlist_sync.cli.max_delete_option import add_max_delete_option, max_delete_percent
 from playlist_sync.cli.plan_view import plan_sentence, plan_summary
 from playlist_sync.cli.preview_command import add_strategy_option
 from playlist_sync.cli.status_command import ended_code, watch
@@ -20,9 +21,11 @@ from playlist_sync.cli.worker_presence import worker_listening
 from playlist_sync.config import Settings
 from playlist_sync.models import SyncPreview
 from playlist_sync.reconcile.assignment import Strategy
-from playlist_sync.starters.sync import SyncDeclined, SyncRefused, start_sync
+from playlist_sync.schedule.deletion_guard import approval_needed
+from playlist_sync.starters.sync import SyncDeclined, SyncRefused, launch_sync, prepare_sync
 from playlist_sync.sync.job_store import get_job
 from playlist_sync.temporal_client import connect
+from playlist_sync.youtube.errors import AuthRequired, Forbidden, YouTubeError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -35,6 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "(exit 2) while another sync is active.",
     )
     add_strategy_option(sync)
+    add_max_delete_option(sync, "the sync")
     sync.add_argument(
         "--follow", action="store_true", help="then show live progress, as `status --follow`"
     )
@@ -46,6 +50,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    max_delete = max_delete_percent(args.max_delete)
+    # Imported here: Google's API client takes a while to load.
+    from playlist_sync.youtube.client import youtube_client_from_settings
+
     async def approve(preview: SyncPreview) -> bool:
         for line in plan_summary(preview, settings):
             print(line)
@@ -54,18 +62,25 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     async with database(settings) as pool:
         client = await connect(settings)
         try:
-            job_id, handle = await start_sync(
-                client,
+            launch = await prepare_sync(
                 pool,
                 settings,
                 strategy=Strategy(args.strategy),
+                max_delete=max_delete,
+                # Your edits on YouTube since the last sync are read first, and kept.
+                youtube=await youtube_client_from_settings(settings, pool),
                 approve=approve if should_ask(args) else None,
             )
+            job_id, handle = launch.job_id, await launch_sync(client, pool, settings, launch)
         except SyncDeclined:
             print("Not started: nothing was written.")
             return 1
         except SyncRefused as refusal:
             raise BadInput(str(refusal)) from None
+        except (AuthRequired, Forbidden) as error:
+            raise BadInput(str(error)) from None
+        except YouTubeError as error:
+            raise ServiceUnavailable(f"could not read YouTube before the sync: {error}") from None
         except WorkflowAlreadyStartedError as clash:
             # Temporal still runs a workflow of that id, from before this database was reset.
             raise BadInput(
@@ -80,8 +95,15 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             job = await get_job(pool, job_id)
             preview = job.record().preview_data if job else None
             print(f"Started sync {job_id} (workflow {handle.id}).")
+            for note in launch.notes:
+                print(f"Kept from YouTube: {note}")
             if preview is not None:
                 print(plan_sentence(preview, settings))
+            waits = None
+            if preview is not None and max_delete is not None:
+                waits = await approval_needed(pool, preview, max_delete)
+            if waits is not None:
+                print(f"It waits for your approval before it writes anything: {waits}.")
             print(f"Web UI: {web_ui_link(settings, handle.id)}")
             if not args.follow:
                 print(f"Follow it: `starter.py status {job_id} --follow`", flush=True)

@@ -19,6 +19,9 @@ _TOPICS = {
     "Python": ["Programming", "Conference talks", "Watch later"],
     "Travel": ["Japan trip", "Vlogs", "Watch again"],
 }
+# Uploaded by "Tasty Lab" after the first sync: the demo saves it to "Watch later" on the phone,
+# and a scheduled run puts it in Cooking (its `channels` rule).
+NEW_VIDEO = "TastyLabNew"
 _CHANNELS = ["Tasty Lab", "Fret Academy", "Road Runner", "PyCon", "Nomad Notes", "Daily Mix"]
 
 
@@ -47,6 +50,10 @@ def sample_library(videos_per_topic: int = 60, seed: int = 7) -> dict[str, Any]:
                 playlists.setdefault(home, []).append(video_id)
     for extra in ("Favourites", "Misc"):
         playlists[extra] = [v["id"] for v in rng.sample(videos, k=12)]
+    # In no playlist yet: YouTube knows it, the library does not.
+    videos.append(
+        {"id": NEW_VIDEO, "title": "Cooking, new", "channelTitle": _CHANNELS[0], "status": "public"}
+    )
     return {
         "channel": {"id": "UCdemo" + _video_id(rng), "title": "Demo Channel"},
         "videos": videos,
@@ -63,8 +70,9 @@ def sample_library(videos_per_topic: int = 60, seed: int = 7) -> dict[str, Any]:
     }
 
 
-def sample_categories_yaml() -> str:
-    """Categories for the sample library: each topic gathered from its old playlists."""
+def sample_categories_yaml(*, cooking_follows_channel: bool = False) -> str:
+    """Categories for the sample library: each topic gathered from its old playlists; with
+    `cooking_follows_channel` (the demo), Cooking also takes every Tasty Lab video."""
     lines = [
         "# Each category becomes one private playlist, its videos in this order.",
         "categories:",
@@ -76,5 +84,8 @@ def sample_categories_yaml() -> str:
             f"    description: Everything {topic.lower()}, in one place",
             f"    from_playlists: [{', '.join(sources)}]",
         ]
+        if topic == "Cooking" and cooking_follows_channel:
+            # Whatever of the channel the library holds, "Watch later" included, now or later.
+            lines.append(f"    channels: [{_CHANNELS[0]}]")
     lines += ["keep_playlists: [Watch later, Watch again]", ""]
     return "\n".join(lines)

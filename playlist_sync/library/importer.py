@@ -9,6 +9,7 @@ from typing import Protocol
 
 import asyncpg
 
+from playlist_sync.categories.youtube_edits import note_synced
 from playlist_sync.library.account import store_channel
 from playlist_sync.library.store import (
     HIDDEN_ITEM_TITLES,
@@ -81,6 +82,10 @@ async def import_library(
     Running it again updates rows in place; a playlist YouTube no longer lists is marked
     `deleted_from_youtube_at`, never removed.
     """
+    async with pool.acquire() as conn, conn.transaction():
+        # What the last sync verified, before this import replaces it: the user's edits on
+        # YouTube since are found against it (categories/youtube_edits.py).
+        await note_synced(conn)
     # Kept so that a sync refuses to write when `auth` was run as another channel since.
     channel = await client.my_channel()
     remote_playlists = await client.my_playlists()

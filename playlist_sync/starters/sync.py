@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
+from playlist_sync.categories.catch_up import CaughtUp, catch_up_with_youtube
 from playlist_sync.config import Settings
-from playlist_sync.models import CategoryAddition, SyncPreview, SyncStage
+from playlist_sync.library.importer import LibraryReader
+from playlist_sync.models import CategoryAddition, SyncError, SyncPreview, SyncStage
 from playlist_sync.preview import current_preview
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.restore.job_store import active_restore
+from playlist_sync.schedule.deletion_guard import approval_needed
+from playlist_sync.starters.sync_launch import SyncLaunch
 from playlist_sync.sync.job_store import active_job
 from playlist_sync.sync.payloads import SyncInput, SyncOptions, SyncProgress
-from playlist_sync.temporal_client import SYNC_JOB_ID, SYNC_STAGE
 from workflows.sync_workflow import PlaylistSyncWorkflow
 
 
@@ -125,9 +128,75 @@ async def start_sync(
     options: SyncOptions | None = None,
     task_queue: str | None = None,
     strategy: Strategy = Strategy.REUSE,
+    max_delete: int | None = None,
+    youtube: LibraryReader | None = None,
     approve: Approval | None = None,
 ) -> tuple[int, WorkflowHandle[Any, SyncProgress]]:
     """`approve`: asked with the plan before anything is recorded (None: no one to ask)."""
+    launch = await prepare_sync(
+        pool,
+        settings,
+        options=options,
+        strategy=strategy,
+        max_delete=max_delete,
+        youtube=youtube,
+        approve=approve,
+    )
+    return launch.job_id, await launch_sync(client, pool, settings, launch, task_queue=task_queue)
+
+
+async def launch_sync(
+    client: Client,
+    pool: asyncpg.Pool,
+    settings: Settings,
+    launch: SyncLaunch,
+    *,
+    task_queue: str | None = None,
+) -> WorkflowHandle[Any, SyncProgress]:
+    """Starts the workflow of a prepared sync (its row closed if Temporal refuses)."""
+    try:
+        handle = await client.start_workflow(
+            PlaylistSyncWorkflow.run,
+            launch.input,
+            id=launch.workflow_id,
+            task_queue=task_queue or settings.temporal_task_queue,
+            memo=launch.memo,
+            static_summary=launch.static_summary,
+            static_details=launch.static_details,
+            search_attributes=launch.search_attributes(),
+        )
+    except Exception:
+        await close_unstarted(pool, launch.job_id)
+        raise
+    return handle
+
+
+async def close_unstarted(pool: asyncpg.Pool, job_id: int) -> None:
+    """No workflow runs the job: close the row so it does not block the next sync."""
+    await pool.execute(
+        "UPDATE sync_jobs SET stage = 'failed', completed_at = now() WHERE id = $1", job_id
+    )
+
+
+async def prepare_sync(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    *,
+    options: SyncOptions | None = None,
+    strategy: Strategy = Strategy.REUSE,
+    max_delete: int | None = None,
+    youtube: LibraryReader | None = None,
+    follow_rules: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+    scheduled_run: str | None = None,
+    approve: Approval | None = None,
+) -> SyncLaunch:
+    """The job's row, with the plan it starts from; SyncRefused when it cannot start. With
+    `max_delete`, a plan past the deletion guard starts paused for the user's approval.
+
+    With `youtube`, the categories first catch up with it (categories/catch_up.py): the
+    user's edits there since the last sync become the categories' own, and with
+    `follow_rules` (a scheduled run) the library is imported and every rule resolved again."""
     running = await active_job(pool)
     if running is not None:
         raise SyncRefused(
@@ -141,46 +210,54 @@ async def start_sync(
             f"restore {restoring.id} is still active (workflow {restoring.workflow_id}); "
             "wait for it to finish"
         )
-    preview = await current_preview(pool, settings, strategy)
     if not await pool.fetchval("SELECT EXISTS (SELECT 1 FROM categories)"):
         raise SyncRefused("no categories yet: run `starter.py categories apply FILE` first")
+    caught_up = CaughtUp()
+    if youtube is not None:
+        caught_up = await catch_up_with_youtube(
+            pool, youtube, follow_rules=follow_rules, on_progress=on_progress
+        )
+    preview = await current_preview(pool, settings, strategy)
+    # Asked after the catch-up: the plan the user approves is the plan recorded.
     if approve is not None and not await approve(preview):
         raise SyncDeclined()
+    approval = None if max_delete is None else await approval_needed(pool, preview, max_delete)
+    # The conflicts the catch-up settled are the job's first errors: `status` shows them.
+    conflicts = [
+        SyncError(
+            stage=SyncStage.BACKUP,
+            entity_type="category",
+            entity_id="youtube-edits",
+            message=conflict,
+            timestamp=datetime.now(UTC),
+        ).to_json()
+        for conflict in caught_up.conflicts
+    ]
     try:
         job_id = await pool.fetchval(
-            "INSERT INTO sync_jobs (preview_data, strategy) VALUES ($1, $2) RETURNING id",
+            """INSERT INTO sync_jobs (preview_data, strategy, errors, scheduled_run)
+               VALUES ($1, $2, $3, $4) RETURNING id""",
             stored_preview(preview),
             strategy.value,
+            conflicts,
+            scheduled_run,
         )
     except asyncpg.UniqueViolationError:
         # Another starter won the race between the check above and this insert.
         raise SyncRefused("another sync started just now: see `starter.py status`") from None
     workflow_id = workflow_id_for(job_id)
     await pool.execute("UPDATE sync_jobs SET workflow_id = $2 WHERE id = $1", job_id, workflow_id)
-    try:
-        handle = await client.start_workflow(
-            PlaylistSyncWorkflow.run,
-            SyncInput(
-                job_id=job_id,
-                options=options or SyncOptions(),
-                category_names={c.category_id: c.category_name for c in _categories(preview)},
-            ),
-            id=workflow_id,
-            task_queue=task_queue or settings.temporal_task_queue,
-            memo=memo_for(preview),
-            static_summary=static_summary(job_id, strategy.value, preview),
-            static_details=static_details(preview),
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(SYNC_STAGE, SyncStage.PENDING.value),
-                    SearchAttributePair(SYNC_JOB_ID, job_id),
-                ]
-            ),
-        )
-    except Exception:
-        # No workflow runs it: close the row so it does not block the next sync.
-        await pool.execute(
-            "UPDATE sync_jobs SET stage = 'failed', completed_at = now() WHERE id = $1", job_id
-        )
-        raise
-    return job_id, handle
+    return SyncLaunch(
+        job_id=job_id,
+        workflow_id=workflow_id,
+        input=SyncInput(
+            job_id=job_id,
+            options=options or SyncOptions(),
+            category_names={c.category_id: c.category_name for c in _categories(preview)},
+            approval_needed=approval,
+        ),
+        memo=memo_for(preview),
+        static_summary=static_summary(job_id, strategy.value, preview),
+        static_details=static_details(preview),
+        notes=caught_up.notes + caught_up.conflicts,
+    )

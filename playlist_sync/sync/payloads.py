@@ -64,6 +64,9 @@ class SyncInput(BaseModel):
     carried: SyncState | None = None
     # The preview's category names by id, for the summaries of the steps in the Web UI.
     category_names: dict[int, str] = Field(default_factory=dict)
+    # Why the plan needs the user's approval (the deletion guard, --max-delete): the sync
+    # starts paused with `needs_approval` and writes nothing until `resume`.
+    approval_needed: str | None = None
 
 
 class StageRequest(BaseModel):

@@ -24,8 +24,8 @@ async def test_demo_runs_the_whole_journey_and_reports(demo_run: DemoRun | None)
         ran = await demo_run.finished(within=150)
         assert ran.code == 0, ran.out + ran.err
         out = ran.out
-        for step in range(1, 8):
-            assert f"[{step}/7]" in out, out
+        for step in range(1, 9):
+            assert f"[{step}/8]" in out, out
         # Every category became a playlist with its videos in order; the kept ones stayed.
         for category in ("Cooking", "Guitar", "Running", "Python", "Travel"):
             assert re.search(rf"│ {category} +│ +\d+ │ yes ", out), out
@@ -36,6 +36,8 @@ async def test_demo_runs_the_whole_journey_and_reports(demo_run: DemoRun | None)
         lower_bound = number(r"its writes alone need ([\d,]+)", out)
         assert lower_bound <= used <= lower_bound * 1.05
         assert number(r"It paused for quota (\d+) times", out) >= 2
+        # Kept in sync: the new video saved to "Watch later" joins Cooking with one write.
+        assert re.search(r"`schedule trigger`: sync 2 made 1 write\(s\)", out), out
         ui = f"http://127.0.0.1:{demo_run.port + 1000}"
         assert f"Web UI: {ui}/namespaces/{sandbox.NAMESPACE}/workflows/playlist-sync-1" in out
 
