@@ -133,6 +133,9 @@ async def test_old_rows_are_rewritten_in_the_seed_shapes(db_pool: asyncpg.Pool) 
         "sharedVideos": [],
         "strategy": "recreate",
         "alternatives": {},
+        # The per-playlist plan: not kept in a job's row (preview has it), none kept back.
+        "playlists": None,
+        "keptPlaylists": [],
     }
 
 
