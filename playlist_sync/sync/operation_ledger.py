@@ -8,7 +8,6 @@ under the playlist's lease (fenced), as operation_store.py's intent and outcome 
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import asyncpg
@@ -149,7 +148,7 @@ class CategoryLedger:
                     before["sent_at"],
                 )
                 mine = {row[1] for row in ours}
-                then = {item["id"]: item["videoId"] for item in json.loads(before["items"])}
+                then = {item["id"]: item["videoId"] for item in before["items"]}
                 now = {item.id: item.video_id for item in items if item.id}
                 seen = sent_at.isoformat()
                 changes += [
@@ -175,8 +174,8 @@ class CategoryLedger:
                 category_id,
                 self._playlist_id,
                 sent_at,
-                json.dumps([{"id": i.id, "videoId": i.video_id} for i in items]),
-                json.dumps(changes),
+                [{"id": i.id, "videoId": i.video_id} for i in items],
+                changes,
             )
 
     async def plan(
