@@ -23,7 +23,13 @@ from playlist_sync.sync.operation_store import (
     record_intent,
 )
 from playlist_sync.sync.playlist_batch import REFUSALS_BEFORE_FAILING, PlannedWrite, RemovalHold
-from playlist_sync.sync.playlist_leases import PlaylistLease, fenced, last_write_at, mark_verified
+from playlist_sync.sync.playlist_leases import (
+    PlaylistLease,
+    fenced,
+    last_write_at,
+    mark_verified,
+    note_write,
+)
 from playlist_sync.sync.playlist_writes import note_refuses_positions
 from playlist_sync.youtube.errors import YouTubeError
 from playlist_sync.youtube.resources import RemotePlaylistItem
@@ -328,6 +334,17 @@ class CategoryLedger:
         await note_refuses_positions(self._pool, self._playlist_id)
         self.new_errors += await skip_moves(self._pool, self._lease, reason)
 
+    async def intend_update(self) -> None:
+        async with fenced(self._pool, self._lease) as conn:
+            await note_write(conn, self._lease)
+
+    async def update_refused(self, error: YouTubeError) -> None:
+        message = f"could not give the playlist its category's title back: {error.message}"
+        report = _error(self._playlist_id, message, entity_type="playlist")
+        async with self._pool.acquire() as conn:
+            await append_errors(conn, self._lease.job_id, [report])
+        self.new_errors.append(report)
+
     async def verified(self, listed: list[RemotePlaylistItem], edit: PlaylistEdit) -> None:
         job_id, category_id = self._keys
         kept = {video: item.id for video, item in edit.kept.items() if item.id}
@@ -343,19 +360,27 @@ class CategoryLedger:
                 list(kept),
                 list(kept.values()),
             )
-            # The library is YouTube as last seen: the next sync plans from this.
+            # The library is YouTube as last seen: the next sync plans from this (the batch
+            # gave the playlist the category's title, description and privacy).
             await record_playlist(conn, self._playlist_id, listed)
+            await conn.execute(
+                """UPDATE playlists p SET title = c.name, description = c.description,
+                                          privacy_status = c.privacy_status
+                   FROM categories c WHERE c.id = $2 AND p.youtube_playlist_id = $1""",
+                self._playlist_id,
+                category_id,
+            )
         await mark_verified(self._pool, self._lease)
 
     async def writes_held(self) -> bool:
         return await writes_held(self._pool, self._lease.job_id)
 
 
-def _error(video: str, message: str) -> SyncError:
+def _error(entity_id: str, message: str, entity_type: str = "video") -> SyncError:
     return SyncError(
         stage=SyncStage.ADD_VIDEOS,
-        entity_type="video",
-        entity_id=video,
+        entity_type=entity_type,
+        entity_id=entity_id,
         message=message,
         timestamp=datetime.now(UTC),
     )

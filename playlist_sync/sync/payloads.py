@@ -103,6 +103,9 @@ class StepOutcome(BaseModel):
     # 429, a playlist that does not match yet): the workflow waits before the next batch.
     retry_later: bool = False
     consecutive_failures: int = 0
+    # add_videos: all it has left are removals of videos that other playlists must hold first
+    # (a video moves in before it moves out): the other playlists' batches go first.
+    waits_for_other_playlists: bool = False
     new_errors: list[SyncError] = Field(default_factory=list)
     quota_used_by_sync: int = 0
     # The whole job's counts for the stage, from Postgres: exact even after a crashed attempt.

@@ -41,9 +41,10 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Protocol
 
+from playlist_sync.playlist_marker import description_for, marked_by, without_marker
 from playlist_sync.reconcile.playlist_edit import Item, PlaylistEdit, edit_for
 from playlist_sync.reconcile.playlist_edit import position_after_predecessor as after_predecessor
-from playlist_sync.sync.lagging_reads import settled_items
+from playlist_sync.sync.lagging_reads import settled_items, wait_heartbeating
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import (
     Forbidden,
@@ -66,6 +67,13 @@ _ROUNDS = 6
 
 
 @dataclass(frozen=True)
+class PlaylistSnippet:
+    title: str
+    description: str
+    privacy: str
+
+
+@dataclass(frozen=True)
 class PlaylistTarget:
     """What one playlist must become."""
 
@@ -76,6 +84,10 @@ class PlaylistTarget:
     may_remove: Callable[[Item], bool]
     # False: YouTube sorts the playlist itself and refuses positions (manualSortRequired).
     sortable: bool = True
+    # Its title, description and privacy, when the job owns them: a playlist renamed on
+    # YouTube meanwhile is given them back (playlists.update) before it is verified. A marker
+    # (playlist_marker.py) that ends its description stays.
+    snippet: PlaylistSnippet | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +177,14 @@ class BatchLedger(Protocol):
         """YouTube sorts the playlist itself: its moves are skipped, reported once."""
         ...
 
+    async def intend_update(self) -> None:
+        """Just before a playlists.update of the playlist is sent (a write into it)."""
+        ...
+
+    async def update_refused(self, error: YouTubeError) -> None:
+        """YouTube refused the playlist's title, description or privacy: reported."""
+        ...
+
     async def verified(self, listed: list[RemotePlaylistItem], edit: PlaylistEdit) -> None:
         """A settled read needs no write: the playlist holds what it must."""
         ...
@@ -186,6 +206,8 @@ class BatchResult:
     consecutive_failures: int = 0
     playlist_gone: bool = False
     verified: bool = False
+    # All it has left are removals that wait for other playlists to hold their videos.
+    waits_for_other_playlists: bool = False
     sent: int = 0  # writes sent, refused ones included: the budget
 
 
@@ -206,7 +228,9 @@ async def run_playlist_batch(
     batch = _Batch(youtube, ledger, target, lag_allowance, beat)
     result = batch.result
     if await _only_waiting(ledger):
-        result.retry_later = True  # nothing to read for: other playlists come first
+        # Nothing to read for: other playlists come first, and this one is looked at again
+        # after a delay (doubling), not at once.
+        result.retry_later = result.waits_for_other_playlists = True
         return result
     try:
         for _ in range(_ROUNDS):
@@ -224,11 +248,14 @@ async def run_playlist_batch(
             edit.remove = [item for item in edit.remove if item.id not in kept]
             writes = await ledger.plan(edit, batch.rank, waiting, kept)
             if edit.writes == 0:
+                if not await batch.snippet_in_place(max_writes):
+                    return result
                 await ledger.verified(listed, edit)
                 result.verified = True
                 return result
             if not writes:
-                result.retry_later = True  # only removals that wait for other playlists
+                # Only removals that wait for other playlists.
+                result.retry_later = result.waits_for_other_playlists = True
                 return result
             if result.sent >= max_writes:
                 return result
@@ -357,6 +384,43 @@ class _Batch:
             edit.move = []  # the order is YouTube's: reported, not repaired
         edit.move = [item for item in edit.move if item.video_id not in given_up]
         return edit
+
+    async def snippet_in_place(self, max_writes: int) -> bool:
+        """The playlist's title, description and privacy are the target's, given back when the
+        user changed them (False: the batch's budget is spent first). A read sooner than the
+        lag allowance after the playlist's last write may not show that write: it is read
+        again once it must."""
+        wanted = self.target.snippet
+        if wanted is None:
+            return True
+        playlist_id = self.target.playlist_id
+        while True:
+            found = await self.youtube.find_playlist(playlist_id)
+            if found is None:
+                raise PlaylistNotFound(f"playlist {playlist_id} not found")
+            shown = (found.title, without_marker(found.description), found.privacy_status)
+            if shown == (wanted.title, wanted.description.strip(), wanted.privacy):
+                return True
+            last_write = await self.ledger.last_write_at()
+            wait = (last_write - datetime.now(UTC)).total_seconds() + self.lag if last_write else 0
+            if wait <= 0:
+                break
+            await wait_heartbeating(wait, self.beat)
+        if self.result.sent >= max_writes:
+            return False
+        marked = marked_by(found.description)
+        description = description_for(wanted.description, *marked) if marked else wanted.description
+        await self.ledger.intend_update()
+        self.result.sent += 1
+        try:
+            await self.youtube.update_playlist(
+                playlist_id, wanted.title, description, wanted.privacy
+            )
+        except YouTubeError as error:
+            if worth_retrying(error) or needs_user(error) or isinstance(error, QuotaExceeded):
+                raise  # the next batch reads the playlist again before it sends anything
+            await self.ledger.update_refused(error)  # reported once: its items still count
+        return True
 
     # -- writing -------------------------------------------------------------------------------
 

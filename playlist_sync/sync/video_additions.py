@@ -21,7 +21,11 @@ from playlist_sync.sync.job_store import quota_used_by_sync
 from playlist_sync.sync.operation_ledger import CategoryLedger
 from playlist_sync.sync.operation_store import count_pending, job_totals
 from playlist_sync.sync.payloads import AddVideosRequest, StepOutcome
-from playlist_sync.sync.playlist_batch import PlaylistTarget, run_playlist_batch
+from playlist_sync.sync.playlist_batch import (
+    PlaylistSnippet,
+    PlaylistTarget,
+    run_playlist_batch,
+)
 from playlist_sync.sync.playlist_leases import LeaseLost, is_verified, take_lease
 from playlist_sync.sync.youtube_port import SyncYouTube
 
@@ -54,6 +58,7 @@ async def add_videos_to_playlist(
         outcome.held = result.held
         outcome.quota_exhausted, outcome.next_reset = result.quota_exhausted, result.next_reset
         outcome.retry_later = result.retry_later
+        outcome.waits_for_other_playlists = result.waits_for_other_playlists
         outcome.consecutive_failures = result.consecutive_failures
         gone = result.playlist_gone
     except LeaseLost:
@@ -71,8 +76,9 @@ async def add_videos_to_playlist(
 async def category_target(pool: asyncpg.Pool, job_id: int, category_id: int) -> PlaylistTarget:
     """The category's playlist as the batch must make it: its available videos in order;
     removable, the items the job's first plan removes (the backup showed them there)."""
-    playlist_id, refuses_positions = await pool.fetchrow(
-        """SELECT c.youtube_playlist_id, COALESCE(p.refuses_positions, false)
+    category = await pool.fetchrow(
+        """SELECT c.youtube_playlist_id, COALESCE(p.refuses_positions, false) AS refuses_positions,
+                  c.name, c.description, c.privacy_status
            FROM categories c LEFT JOIN playlists p ON p.youtube_playlist_id = c.youtube_playlist_id
            WHERE c.id = $1""",
         category_id,
@@ -100,8 +106,11 @@ async def category_target(pool: asyncpg.Pool, job_id: int, category_id: int) -> 
         return item.id in removable
 
     return PlaylistTarget(
-        playlist_id=playlist_id,
+        playlist_id=category["youtube_playlist_id"],
         wanted=[row[0] for row in wanted],
         may_remove=may_remove,
-        sortable=not refuses_positions,
+        sortable=not category["refuses_positions"],
+        snippet=PlaylistSnippet(
+            category["name"], category["description"], category["privacy_status"]
+        ),
     )
