@@ -30,6 +30,7 @@ from playlist_sync.sync.playlist_leases import (
     mark_verified,
     note_write,
 )
+from playlist_sync.sync.playlist_order import library_items
 from playlist_sync.sync.playlist_writes import note_refuses_positions
 from playlist_sync.youtube.errors import YouTubeError
 from playlist_sync.youtube.resources import RemotePlaylistItem
@@ -143,30 +144,38 @@ class CategoryLedger:
                 category_id,
                 self._playlist_id,
             )
-            changes: list[dict[str, str]] = []
-            if before is not None:
-                ours = await conn.fetch(
-                    """SELECT operation, youtube_item_id FROM sync_video_operations
+            if before is None:
+                # The job's first read: against the library (the backup's read of it, or its
+                # creation), and every write of the job so far.
+                then = {
+                    item.id: item.video_id for item in await library_items(conn, self._playlist_id)
+                }
+                since = datetime.min.replace(tzinfo=UTC)
+            else:
+                then = {item["id"]: item["videoId"] for item in before["items"]}
+                since = before["sent_at"]
+            mine = {
+                row[0]
+                for row in await conn.fetch(
+                    """SELECT youtube_item_id FROM sync_video_operations
                        WHERE sync_job_id = $1 AND category_id = $2 AND status = 'completed'
                          AND completed_at >= $3""",
                     job_id,
                     category_id,
-                    before["sent_at"],
+                    since,
                 )
-                mine = {row[1] for row in ours}
-                then = {item["id"]: item["videoId"] for item in before["items"]}
-                now = {item.id: item.video_id for item in items if item.id}
-                seen = sent_at.isoformat()
-                changes += [
-                    {"change": "added", "itemId": i, "videoId": v, "seenAt": seen}
-                    for i, v in now.items()
-                    if i not in then and i not in mine
-                ]
-                changes += [
-                    {"change": "removed", "itemId": i, "videoId": v, "seenAt": seen}
-                    for i, v in then.items()
-                    if i not in now and i not in mine
-                ]
+            }
+            now = {item.id: item.video_id for item in items if item.id}
+            seen = sent_at.isoformat()
+            changes = [
+                {"change": "added", "itemId": i, "videoId": v, "seenAt": seen}
+                for i, v in now.items()
+                if i not in then and i not in mine
+            ] + [
+                {"change": "removed", "itemId": i, "videoId": v, "seenAt": seen}
+                for i, v in then.items()
+                if i not in now and i not in mine
+            ]
             await conn.execute(
                 """INSERT INTO sync_playlist_reads
                        (sync_job_id, category_id, playlist_id, sent_at, items, foreign_changes)
