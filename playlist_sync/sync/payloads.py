@@ -110,6 +110,9 @@ class StepOutcome(BaseModel):
     quota_used_by_sync: int = 0
     # The whole job's counts for the stage, from Postgres: exact even after a crashed attempt.
     job_totals: StageCounts | None = None  # add_videos
+    # add_videos: the job's writes finished plus those planned now (a plan made from a newer
+    # read may add some); None in outcomes recorded before plans were made again.
+    stage_total: int | None = None
     create_totals: StageCounts | None = None
     delete_totals: StageCounts | None = None
 

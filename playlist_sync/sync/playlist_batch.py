@@ -214,6 +214,12 @@ class BatchResult:
 class _Replan(Exception):
     """Read the playlist and plan it again: a write was refused, or positions were."""
 
+    def __init__(self, *, fresh: bool = False) -> None:
+        super().__init__()
+        # Only from a read sent the lag allowance after the refused write: a read that shows
+        # the job's writes may still trail the user's edit that made YouTube refuse it.
+        self.fresh = fresh
+
 
 async def run_playlist_batch(
     youtube: SyncYouTube,
@@ -232,14 +238,17 @@ async def run_playlist_batch(
         # after a delay (doubling), not at once.
         result.retry_later = result.waits_for_other_playlists = True
         return result
+    fresh = False
     try:
         for _ in range(_ROUNDS):
-            listed = await batch.settled_read()
+            listed = await batch.settled_read(fresh=fresh)
             items = _items(listed)
             edit = await batch.edit(items)
             waiting: set[str] = set()
             kept: dict[str, str] = {}
             for item in edit.remove:
+                if item.video_id in edit.kept:
+                    continue  # a second copy: the video stays here
                 hold = await ledger.removal_hold(item.video_id)
                 if hold is RemovalHold.WAIT:
                     waiting.add(item.id or "")
@@ -262,7 +271,8 @@ async def run_playlist_batch(
             try:
                 if not await batch.write(writes, items, max_writes):
                     return result
-            except _Replan:
+            except _Replan as replan:
+                fresh = replan.fresh
                 continue
     except QuotaExceeded as error:
         # A read refused: the writes wait for the next window like any other.
@@ -316,10 +326,11 @@ class _Batch:
 
     # -- reading -------------------------------------------------------------------------------
 
-    async def settled_read(self) -> list[RemotePlaylistItem]:
+    async def settled_read(self, *, fresh: bool = False) -> list[RemotePlaylistItem]:
         """The playlist as YouTube shows it, from a read that shows every write of the job
-        (or sent late enough after the last one for what it lacks to be missing for real);
-        the writes whose outcome was unknown are settled by it, and it is noted."""
+        (or sent late enough after the last one for what it lacks to be missing for real;
+        `fresh`: only such a read); the writes whose outcome was unknown are settled by it,
+        and it is noted."""
         unknown = [w for w in await self.ledger.pending() if w.intent]
         known = await self.ledger.known_items()
         present, taken = await self.ledger.written()
@@ -327,7 +338,8 @@ class _Batch:
         def shows(listed: list[RemotePlaylistItem]) -> bool:
             ids = {item.id for item in listed}
             return (
-                present <= ids
+                not fresh
+                and present <= ids
                 and not taken & ids
                 and len(_found(unknown, known, _items(listed), self.rank)) == len(unknown)
             )
@@ -478,7 +490,7 @@ class _Batch:
                 if _refused(error):
                     # The same request would be refused again: read, plan again.
                     await ledger.refuse(write, error)
-                    raise _Replan() from None
+                    raise _Replan(fresh=True) from None
                 if isinstance(error, VideoUnavailable):
                     await ledger.skip(write, error)
                     continue

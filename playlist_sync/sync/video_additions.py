@@ -69,6 +69,7 @@ async def add_videos_to_playlist(
     if outcome.remaining == 0 and not gone and not await is_verified(pool, job_id, category_id):
         outcome.remaining = 1  # the playlist still has to be read back and match
     outcome.job_totals = await job_totals(pool, job_id)
+    outcome.stage_total = outcome.job_totals.finished + await count_pending(pool, job_id)
     outcome.quota_used_by_sync = await quota_used_by_sync(pool, job_id)
     return outcome
 
