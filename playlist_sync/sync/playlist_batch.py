@@ -242,6 +242,7 @@ async def run_playlist_batch(
     try:
         for _ in range(_ROUNDS):
             listed = await batch.settled_read(fresh=fresh)
+            fresh = False
             items = _items(listed)
             edit = await batch.edit(items)
             waiting: set[str] = set()
