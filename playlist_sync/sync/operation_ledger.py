@@ -95,7 +95,6 @@ class CategoryLedger:
                JOIN playlist_videos pv ON pv.playlist_id = p.id WHERE p.youtube_playlist_id = $1
                UNION SELECT youtube_item_id FROM sync_video_operations
                WHERE category_id = $3 AND youtube_item_id IS NOT NULL
-                 AND (sync_job_id <> $2 OR status <> 'pending')
                UNION SELECT item->>'id' FROM sync_playlist_reads r,
                      jsonb_array_elements(r.items) item
                WHERE r.sync_job_id = $2 AND r.category_id = $3""",
