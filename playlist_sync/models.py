@@ -66,9 +66,6 @@ class SyncVideoStatus(StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     SKIPPED = "skipped"
-    # Planned, then dropped by a later plan made from a newer read of the playlist (never sent,
-    # or refused by YouTube): not counted; error_message says why.
-    SUPERSEDED = "superseded"
 
 
 class SyncError(SeedModel):

@@ -25,7 +25,8 @@ _HOMES = """
                      AND l.verified_at IS NOT NULL)
            AND NOT EXISTS (SELECT 1 FROM sync_video_operations o
                            WHERE o.sync_job_id = $2 AND o.category_id = c.id
-                             AND o.video_id = v.id AND o.status IN ('failed', 'skipped'))
+                             AND o.video_id = v.id AND o.status IN ('failed', 'skipped')
+                             AND o.superseded_at IS NULL)
                AS verified
     FROM videos v
     JOIN category_videos cv ON cv.video_id = v.id

@@ -1,8 +1,9 @@
 """add_videos' BatchLedger (playlist_batch.py): one category's playlist, in sync_video_operations.
 
 The rows stay the ledger other tools read (the seed's keys and meanings): a row per planned
-write, `operation` saying which, pending -> completed / failed / skipped, and `superseded` for a
-write a later plan (made from a newer read) dropped or YouTube refused. Every record is made
+write, `operation` saying which, pending -> completed / failed / skipped; a write that a later
+plan (made from a newer read) dropped, or that YouTube refused, is skipped with
+`superseded_at` set beside (and left out of the job's counts). Every record is made
 under the playlist's lease (fenced), as operation_store.py's intent and outcome are.
 """
 
@@ -63,7 +64,8 @@ _REMOVAL_HOLD = """
                 AND NOT EXISTS (SELECT 1 FROM sync_video_operations o
                                 WHERE o.sync_job_id = $1 AND o.category_id = w.id
                                   AND o.video_id = w.video_id
-                                  AND o.status IN ('failed', 'skipped'))) AS may_come
+                                  AND o.status IN ('failed', 'skipped')
+                                  AND o.superseded_at IS NULL)) AS may_come
 """
 
 
@@ -120,7 +122,7 @@ class CategoryLedger:
         rows = await self._pool.fetch(
             """SELECT youtube_video_id FROM sync_video_operations
                WHERE sync_job_id = $1 AND category_id = $2 AND status IN ('skipped', 'failed')
-                 AND operation <> 'remove'""",
+                 AND superseded_at IS NULL AND operation <> 'remove'""",
             *self._keys,
         )
         return {row[0] for row in rows}
@@ -232,7 +234,7 @@ class CategoryLedger:
                     stale.append(row[0])
             await conn.execute(
                 """UPDATE sync_video_operations
-                   SET status = 'superseded', completed_at = now(),
+                   SET status = 'skipped', superseded_at = now(), completed_at = now(),
                        error_message = 'not needed: a read of the playlist planned it again'
                    WHERE id = ANY($1::bigint[])""",
                 stale,
@@ -277,6 +279,7 @@ class CategoryLedger:
                WHERE NOT EXISTS (SELECT 1 FROM sync_video_operations o
                                  WHERE o.sync_job_id = $1 AND o.category_id = $2
                                    AND o.operation = 'remove' AND o.status = 'skipped'
+                                   AND o.superseded_at IS NULL
                                    AND o.youtube_item_id = pv.youtube_item_id)
                RETURNING youtube_video_id""",
             job_id,
@@ -304,7 +307,7 @@ class CategoryLedger:
             before = await conn.fetchval(
                 """SELECT count(*) FROM sync_video_operations
                    WHERE sync_job_id = $1 AND category_id = $2 AND youtube_video_id = $3
-                     AND status = 'superseded' AND error_message LIKE 'refused: %'""",
+                     AND superseded_at IS NOT NULL AND error_message LIKE 'refused: %'""",
                 job_id,
                 category_id,
                 write.video_id,
@@ -312,7 +315,8 @@ class CategoryLedger:
             if before + 1 < REFUSALS_BEFORE_FAILING:
                 await conn.execute(
                     """UPDATE sync_video_operations
-                       SET status = 'superseded', error_message = $2, completed_at = now(),
+                       SET status = 'skipped', superseded_at = now(), error_message = $2,
+                           completed_at = now(),
                            insert_started_at = NULL
                        WHERE id = $1""",
                     write.id,

@@ -17,7 +17,8 @@ from playlist_sync.sync.playlist_leases import PlaylistLease, fenced, note_write
 async def job_totals(conn: asyncpg.Connection | asyncpg.Pool, job_id: int) -> StageCounts:
     rows = await conn.fetch(
         """SELECT status, count(*) FROM sync_video_operations
-           WHERE sync_job_id = $1 AND status <> 'pending' GROUP BY status""",
+           WHERE sync_job_id = $1 AND status <> 'pending' AND superseded_at IS NULL
+           GROUP BY status""",
         job_id,
     )
     counts = {SyncVideoStatus(status): n for status, n in rows}

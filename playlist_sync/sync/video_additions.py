@@ -97,7 +97,7 @@ async def category_target(pool: asyncpg.Pool, job_id: int, category_id: int) -> 
                  AND youtube_item_id IS NOT NULL
                EXCEPT SELECT youtube_item_id FROM sync_video_operations
                WHERE sync_job_id = $1 AND category_id = $2 AND operation = 'remove'
-                 AND status = 'skipped'""",
+                 AND status = 'skipped' AND superseded_at IS NULL""",
             job_id,
             category_id,
         )

@@ -1,8 +1,9 @@
 -- Issue 20: each batch plans its playlist again from a read of it, so a planned write may be
 -- superseded by a later plan before it is sent (the user moved, removed or added an item; a
--- write was refused). Such a row stays, with status 'superseded' and why in error_message, so
--- that sync_video_operations remains the ledger of every write planned; a video or item has at
--- most one row still to do (pending) per job and category.
+-- write was refused). Such a row stays, so that sync_video_operations remains the ledger of
+-- every write planned, with the seed's meanings: status 'skipped' (not made), why in
+-- error_message, and `superseded_at` beside them (the job's counts leave it out). A video or
+-- item has at most one row still to do (pending) per job and category.
 DROP INDEX sync_video_operations_one_per_video;
 DROP INDEX sync_video_operations_one_per_item;
 CREATE UNIQUE INDEX sync_video_operations_one_pending_per_video
@@ -11,6 +12,7 @@ CREATE UNIQUE INDEX sync_video_operations_one_pending_per_video
 CREATE UNIQUE INDEX sync_video_operations_one_pending_per_item
     ON sync_video_operations (sync_job_id, category_id, youtube_item_id)
     WHERE operation = 'remove' AND status = 'pending';
+ALTER TABLE sync_video_operations ADD COLUMN superseded_at timestamptz;
 -- When the write was planned: a later plan's rows are told from an earlier one's.
 ALTER TABLE sync_video_operations ADD COLUMN planned_at timestamptz NOT NULL DEFAULT now();
 
