@@ -117,3 +117,44 @@ async def test_a_video_moving_between_playlists_is_always_in_one(
         assert result.stage == "failed"  # cancelled
         held = {v for videos in world.playlists_by_title().values() for v in videos}
         assert set(MIX) <= held, f"in no playlist: {sorted(set(MIX) - held)}"
+
+
+@pytest.mark.timeout(150)
+async def test_the_users_edits_between_the_backup_and_the_batches_are_absorbed(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    """After the backup the user renames the adopted playlist, deletes one of its items, moves
+    another and adds a video of their own: the sync ends with the category's title and videos,
+    in order, once each, and the user's video still there."""
+    wanted = MIX[1:] + MIX[:1]
+    categories = f"categories:\n  - name: Mix\n    videos: [{', '.join(wanted)}]\n"
+    async with categorised_world(
+        dev_server_env.client, database_url, tmp_path, _seed(), categories=categories
+    ) as world:
+        async with world.worker():
+            job_id, handle = await _paused_after_backup(world)
+            Trouble(list_lag_ms=LIST_LAG_MS).apply(world, 9)
+            mix = await world.pool.fetchval(
+                "SELECT youtube_playlist_id FROM playlists WHERE title = 'Mix'"
+            )
+            await world.youtube.update_playlist(mix, "Mix (mine)", "", "private")
+            await world.youtube.delete_playlist_item(await _item_of(world, "Mix (mine)", MIX[4]))
+            moved = await _item_of(world, "Mix (mine)", MIX[6])
+            await world.youtube.move_playlist_item(moved, mix, MIX[6], 1)
+            await world.youtube.add_video_to_playlist(mix, NEW[1], 3)
+            await handle.execute_update(PlaylistSyncWorkflow.resume_update)
+            result = await finished(handle, WITHIN)
+        assert result.stage == "completed"
+        on_youtube = world.playlists_by_title()
+        assert "Mix (mine)" not in on_youtube
+        assert [v for v in on_youtube["Mix"] if v != NEW[1]] == wanted
+        assert on_youtube["Mix"].count(NEW[1]) == 1, "the user's video stays"
+        assert result.stage_results.add_videos is not None
+        assert result.stage_results.add_videos.failed == 0
+        changes = await world.pool.fetchval(
+            "SELECT foreign_changes FROM sync_playlist_reads WHERE sync_job_id = $1", job_id
+        )
+        assert {(c["change"], c["videoId"]) for c in changes} == {
+            ("added", NEW[1]),
+            ("removed", MIX[4]),
+        }
