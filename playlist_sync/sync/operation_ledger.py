@@ -118,6 +118,15 @@ class CategoryLedger:
     async def last_write_at(self) -> datetime | None:
         return await last_write_at(self._pool, self._lease)
 
+    async def last_move_at(self) -> datetime | None:
+        moved: datetime | None = await self._pool.fetchval(
+            """SELECT max(completed_at) FROM sync_video_operations
+               WHERE sync_job_id = $1 AND category_id = $2 AND operation = 'move'
+                 AND status = 'completed'""",
+            *self._keys,
+        )
+        return moved
+
     async def given_up(self) -> set[str]:
         rows = await self._pool.fetch(
             """SELECT youtube_video_id FROM sync_video_operations

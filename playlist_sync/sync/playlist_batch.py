@@ -128,6 +128,11 @@ class BatchLedger(Protocol):
 
     async def last_write_at(self) -> datetime | None: ...
 
+    async def last_move_at(self) -> datetime | None:
+        """When the job's last move into the playlist landed: a read cannot show a move by
+        its items (they stay the same), so none sooner than the lag allowance after it."""
+        ...
+
     async def given_up(self) -> set[str]:
         """Videos reported already (unavailable, refused too often, no room): not planned."""
         ...
@@ -335,6 +340,12 @@ class _Batch:
         unknown = [w for w in await self.ledger.pending() if w.intent]
         known = await self.ledger.known_items()
         present, taken = await self.ledger.written()
+        last_move = await self.ledger.last_move_at()
+        if last_move is not None:
+            # A read older than a move would plan moves from positions that are no more.
+            wait = (last_move - datetime.now(UTC)).total_seconds() + self.lag
+            if wait > 0:
+                await wait_heartbeating(wait, self.beat)
 
         def shows(listed: list[RemotePlaylistItem]) -> bool:
             ids = {item.id for item in listed}
