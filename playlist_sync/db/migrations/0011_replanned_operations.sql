@@ -13,8 +13,6 @@ CREATE UNIQUE INDEX sync_video_operations_one_pending_per_item
     ON sync_video_operations (sync_job_id, category_id, youtube_item_id)
     WHERE operation = 'remove' AND status = 'pending';
 ALTER TABLE sync_video_operations ADD COLUMN superseded_at timestamptz;
--- When the write was planned: a later plan's rows are told from an earlier one's.
-ALTER TABLE sync_video_operations ADD COLUMN planned_at timestamptz NOT NULL DEFAULT now();
 
 -- The last read of each category's playlist a job planned from (items as [{id, videoId}] in
 -- playlist order, and when the read was sent), and the changes between two reads that this
