@@ -15,7 +15,7 @@ import asyncpg
 
 from playlist_sync.library.seen import record_playlist
 from playlist_sync.models import SyncError, SyncStage
-from playlist_sync.reconcile.playlist_edit import Item, PlaylistEdit
+from playlist_sync.reconcile.playlist_edit import Item, PlaylistEdit, longest_in_order
 from playlist_sync.sync.job_store import append_errors, writes_held
 from playlist_sync.sync.operation_failures import end_operation, fail_rest, note_retry, skip_moves
 from playlist_sync.sync.operation_store import (
@@ -157,9 +157,8 @@ class CategoryLedger:
             if before is None:
                 # The job's first read: against the library (the backup's read of it, or its
                 # creation), and every write of the job so far.
-                then = {
-                    item.id: item.video_id for item in await library_items(conn, self._playlist_id)
-                }
+                library = await library_items(conn, self._playlist_id)
+                then = {item.id: item.video_id for item in library if item.id is not None}
                 since = datetime.min.replace(tzinfo=UTC)
             else:
                 then = {item["id"]: item["videoId"] for item in before["items"]}
@@ -175,7 +174,7 @@ class CategoryLedger:
                     since,
                 )
             }
-            now = {item.id: item.video_id for item in items if item.id}
+            now = {item.id: item.video_id for item in items if item.id is not None}
             seen = sent_at.isoformat()
             changes = [
                 {"change": "added", "itemId": i, "videoId": v, "seenAt": seen}
@@ -185,6 +184,10 @@ class CategoryLedger:
                 {"change": "removed", "itemId": i, "videoId": v, "seenAt": seen}
                 for i, v in then.items()
                 if i not in now and i not in mine
+            ]
+            changes += [
+                {"change": "moved", "itemId": i, "videoId": now[i], "seenAt": seen}
+                for i in _moved(list(then), list(now), mine)
             ]
             await conn.execute(
                 """INSERT INTO sync_playlist_reads
@@ -395,6 +398,17 @@ class CategoryLedger:
 
     async def writes_held(self) -> bool:
         return await writes_held(self._pool, self._lease.job_id)
+
+
+def _moved(then: list[str], now: list[str], mine: set[str]) -> list[str]:
+    """Items (ids, in both reads and not written by the job) whose order among the others
+    changed: those outside the longest run still in the earlier read's order. Inserts,
+    removals and the job's own moves around them never change that order."""
+    before = {item: index for index, item in enumerate(then)}
+    # longest_in_order ranks by Item.video_id: here each item stands for itself.
+    common = [Item(item, item) for item in now if item in before and item not in mine]
+    kept = {item.id for item in longest_in_order(common, before)}
+    return [item.id for item in common if item.id not in kept and item.id is not None]
 
 
 def _error(entity_id: str, message: str, entity_type: str = "video") -> SyncError:

@@ -157,4 +157,5 @@ async def test_the_users_edits_between_the_backup_and_the_batches_are_absorbed(
         assert {(c["change"], c["videoId"]) for c in changes} == {
             ("added", NEW[1]),
             ("removed", MIX[4]),
+            ("moved", MIX[6]),
         }

@@ -23,7 +23,8 @@ CREATE TABLE sync_playlist_reads (
     playlist_id   text NOT NULL,
     sent_at       timestamptz NOT NULL,
     items         jsonb NOT NULL,
-    -- [{"change": "added" | "removed", "itemId", "videoId", "seenAt"}], oldest first.
+    -- [{"change": "added" | "removed" | "moved", "itemId", "videoId", "seenAt"}], oldest
+    -- first ("moved": out of the order the other items kept).
     foreign_changes jsonb NOT NULL DEFAULT '[]',
     PRIMARY KEY (sync_job_id, category_id)
 );
