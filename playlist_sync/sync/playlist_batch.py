@@ -2,8 +2,9 @@
 
 Every write a job makes into a playlist goes through this unit. It knows no categories and no
 snapshots: it takes a PlaylistTarget (the playlist, the videos it must hold in order, which of
-its other items it may remove) and a BatchLedger (the job's record of what it plans and writes
-into that playlist, fenced by the playlist's lease), and keeps these promises:
+its other items it may remove) and a BatchLedger (batch_ledger.py: the job's record of what it
+plans and writes into that playlist, fenced by the playlist's lease), and keeps these promises
+(the reads it trusts are batch_reads.py's):
 
 - Each plan is made from a read of the playlist as YouTube shows it now, not from what the job
   believes it wrote: positions come from that read. A read that lacks one of the job's own
@@ -38,13 +39,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import Enum
-from typing import Protocol
 
 from playlist_sync.playlist_marker import description_for, marked_by, without_marker
 from playlist_sync.reconcile.playlist_edit import Item, PlaylistEdit, edit_for
 from playlist_sync.reconcile.playlist_edit import position_after_predecessor as after_predecessor
-from playlist_sync.sync.lagging_reads import settled_items, wait_heartbeating
+from playlist_sync.sync.batch_ledger import BatchLedger, PlannedWrite, RemovalHold
+from playlist_sync.sync.batch_reads import items_of, landed, settled_read
+from playlist_sync.sync.lagging_reads import wait_heartbeating
 from playlist_sync.sync.youtube_port import SyncYouTube
 from playlist_sync.youtube.errors import (
     Forbidden,
@@ -58,9 +59,6 @@ from playlist_sync.youtube.errors import (
 from playlist_sync.youtube.failures import needs_user, worth_retrying
 from playlist_sync.youtube.resources import RemotePlaylistItem
 
-# A video whose writes YouTube refused this many times (each followed by a new read and plan)
-# is reported failed rather than planned again.
-REFUSALS_BEFORE_FAILING = 3
 # Reads (and plans) in one batch at most: the first, one after each refusal or change of mind
 # (a playlist that refuses positions), and the one that verifies. Then the workflow goes on.
 _ROUNDS = 6
@@ -88,115 +86,6 @@ class PlaylistTarget:
     # YouTube meanwhile is given them back (playlists.update) before it is verified. A marker
     # (playlist_marker.py) that ends its description stays.
     snippet: PlaylistSnippet | None = None
-
-
-@dataclass(frozen=True)
-class PlannedWrite:
-    """One write of a plan, as the ledger keeps it."""
-
-    id: int
-    operation: str  # "remove" | "move" | "add"
-    video_id: str
-    item_id: str | None  # the item removed or moved (an add's, once it landed)
-    intent: bool = False  # sent, or about to be, and no outcome recorded
-
-
-class RemovalHold(Enum):
-    GO = "go"  # nowhere else needs the video, or it is safe there already
-    WAIT = "wait"  # another playlist must hold it first: not yet
-    KEEP = "keep"  # it cannot go where it is wanted: the item stays (the ledger reports it)
-
-
-class BatchLedger(Protocol):
-    """The job's record of its writes into one playlist. Every method that records is fenced
-    by the playlist's lease: it raises (LeaseLost) once a newer attempt holds the playlist."""
-
-    async def pending(self) -> list[PlannedWrite]:
-        """The writes planned and not done, with `intent` set on those whose outcome is
-        unknown."""
-        ...
-
-    async def known_items(self) -> set[str]:
-        """Item ids that cannot be the outcome of a write still unknown: the playlist's items
-        when the job began, those of its reads, those of its completed writes."""
-        ...
-
-    async def written(self) -> tuple[set[str], set[str]]:
-        """(items the job's completed writes put into the playlist, items they took out): a
-        read that contradicts them is older than those writes."""
-        ...
-
-    async def last_write_at(self) -> datetime | None: ...
-
-    async def last_move_at(self) -> datetime | None:
-        """When the job's last move into the playlist landed: a read cannot show a move by
-        its items (they stay the same), so none sooner than the lag allowance after it."""
-        ...
-
-    async def given_up(self) -> set[str]:
-        """Videos reported already (unavailable, refused too often, no room): not planned."""
-        ...
-
-    async def removal_hold(self, video_id: str) -> RemovalHold: ...
-
-    async def note_read(self, items: list[Item], sent_at: datetime) -> None: ...
-
-    async def plan(
-        self,
-        edit: PlaylistEdit,
-        rank: dict[str, int],
-        waiting: set[str],
-        kept: dict[str, str],
-    ) -> list[PlannedWrite]:
-        """Make `edit` the pending writes: rows no longer planned are superseded, new ones
-        added; the removals of the items in `kept` (item id -> video) are reported, not made. Returns the
-        writes to make now, in order (removals first, then moves and additions in the wanted
-        order), without the removals of the items in `waiting`."""
-        ...
-
-    async def intend(self, write: PlannedWrite) -> bool:
-        """Just before the write is sent: False if it is no longer pending."""
-        ...
-
-    async def complete(self, write: PlannedWrite, item_id: str | None) -> None: ...
-
-    async def forget(self, write: PlannedWrite) -> None:
-        """It is known not to have happened: pending again, with no intent."""
-        ...
-
-    async def refuse(self, write: PlannedWrite, error: YouTubeError) -> None:
-        """Superseded (refused), or failed once its video was refused often enough."""
-        ...
-
-    async def skip(self, write: PlannedWrite, error: YouTubeError) -> None:
-        """The video cannot be added (unavailable): reported, not planned again."""
-        ...
-
-    async def note_retry(self, write: PlannedWrite, error: YouTubeError) -> None: ...
-
-    async def fail_rest(self, error: YouTubeError) -> None:
-        """Nothing more can go into the playlist (gone, full): every pending write failed."""
-        ...
-
-    async def refuses_positions(self, reason: str) -> None:
-        """YouTube sorts the playlist itself: its moves are skipped, reported once."""
-        ...
-
-    async def intend_update(self) -> None:
-        """Just before a playlists.update of the playlist is sent (a write into it)."""
-        ...
-
-    async def update_refused(self, error: YouTubeError) -> None:
-        """YouTube refused the playlist's title, description or privacy: reported."""
-        ...
-
-    async def verified(self, listed: list[RemotePlaylistItem], edit: PlaylistEdit) -> None:
-        """A settled read needs no write: the playlist holds what it must."""
-        ...
-
-    async def writes_held(self) -> bool:
-        """The job was paused or cancelled: no further write."""
-        ...
 
 
 @dataclass
@@ -248,7 +137,7 @@ async def run_playlist_batch(
         for _ in range(_ROUNDS):
             listed = await batch.settled_read(fresh=fresh)
             fresh = False
-            items = _items(listed)
+            items = items_of(listed)
             edit = await batch.edit(items)
             waiting: set[str] = set()
             kept: dict[str, str] = {}
@@ -333,67 +222,16 @@ class _Batch:
     # -- reading -------------------------------------------------------------------------------
 
     async def settled_read(self, *, fresh: bool = False) -> list[RemotePlaylistItem]:
-        """The playlist as YouTube shows it, from a read that shows every write of the job
-        (or sent late enough after the last one for what it lacks to be missing for real;
-        `fresh`: only such a read); the writes whose outcome was unknown are settled by it,
-        and it is noted."""
-        unknown = [w for w in await self.ledger.pending() if w.intent]
-        known = await self.ledger.known_items()
-        present, taken = await self.ledger.written()
-        last_move = await self.ledger.last_move_at()
-        if last_move is not None:
-            # A read older than a move would plan moves from positions that are no more.
-            wait = (last_move - datetime.now(UTC)).total_seconds() + self.lag
-            if wait > 0:
-                await wait_heartbeating(wait, self.beat)
-
-        def shows(listed: list[RemotePlaylistItem]) -> bool:
-            ids = {item.id for item in listed}
-            return (
-                not fresh
-                and present <= ids
-                and not taken & ids
-                and len(_found(unknown, known, _items(listed), self.rank)) == len(unknown)
-            )
-
-        sent_at = datetime.now(UTC)
-        listed = await settled_items(
-            self.youtube,
-            self.target.playlist_id,
-            last_write=await self.ledger.last_write_at(),
-            lag_allowance=self.lag,
-            shows=shows,
-            beat=self.beat,
-        )
-        items = _items(listed)
-        found = _found(unknown, known, items, self.rank)
-        for write in unknown:
-            if write.id in found:
-                await self.ledger.complete(write, found[write.id])
-            else:
-                await self.ledger.forget(write)
-        await self.ledger.note_read(items, sent_at)
-        return listed
+        return await settled_read(
+            self.youtube, self.ledger, self.target.playlist_id, self.rank, self.lag, self.beat,
+            fresh=fresh,
+        )  # fmt: skip
 
     async def landed(self, write: PlannedWrite) -> str | None:
-        """After an answer that may hide success: the item that shows the write done, or None
-        once a read late enough says it did not happen. One video's items (1 unit) tell for a
-        removal or an addition; a move needs the whole order."""
-        known = await self.ledger.known_items()
-        read = None
-        if write.operation != "move":
-            playlist, video = self.target.playlist_id, write.video_id
-            read = lambda: self.youtube.playlist_items_of_video(playlist, video)  # noqa: E731
-        listed = await settled_items(
-            self.youtube,
-            self.target.playlist_id,
-            last_write=await self.ledger.last_write_at(),
-            lag_allowance=self.lag,
-            shows=lambda found: write.id in _found([write], known, _items(found), self.rank),
-            beat=self.beat,
-            read=read,
-        )
-        return _found([write], known, _items(listed), self.rank).get(write.id)
+        return await landed(
+            self.youtube, self.ledger, self.target.playlist_id, write, self.rank, self.lag,
+            self.beat,
+        )  # fmt: skip
 
     async def edit(self, items: list[Item]) -> PlaylistEdit:
         given_up = await self.ledger.given_up()
@@ -580,30 +418,3 @@ def _refused(error: YouTubeError) -> bool:
     if isinstance(error, Forbidden):
         return not needs_user(error)
     return isinstance(error, InvalidInput) and error.reason != "manualSortRequired"
-
-
-def _items(listed: list[RemotePlaylistItem]) -> list[Item]:
-    return [Item(item.id, item.video_id) for item in listed]
-
-
-def _found(
-    writes: list[PlannedWrite], known: set[str], items: list[Item], rank: dict[str, int]
-) -> dict[int, str]:
-    """Write -> the item that shows it done, for those of `writes` that `items` show done."""
-    free = [item for item in items if item.id not in known]
-    done: dict[int, str] = {}
-    for write in writes:
-        if write.operation == "add":
-            item = next((i for i in free if i.video_id == write.video_id), None)
-            if item is not None and item.id is not None:
-                free.remove(item)
-                done[write.id] = item.id
-        elif write.item_id is not None:
-            mine = next((i for i in items if i.id == write.item_id), None)
-            if write.operation == "remove" and mine is None:
-                done[write.id] = write.item_id
-            elif write.operation == "move" and mine is not None and mine.video_id in rank:
-                rest = [i for i in items if i is not mine]
-                if items.index(mine) == after_predecessor(rest, mine.video_id, rank):
-                    done[write.id] = write.item_id
-    return done
