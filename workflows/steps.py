@@ -123,8 +123,13 @@ async def run_batches_in_parallel(
                 if outcome.remaining == 0 and not outcome.held:
                     pending.remove(item)
                     continue
-            # Keep on with the playlist it was on: fewer playlists half-filled.
-            waiting.insert(0, item)
+            if getattr(outcome, "waits_for_other_playlists", False):
+                # Its removals wait until other playlists hold their videos: those go first.
+                # (A field older histories' outcomes lack: they replay on the line below.)
+                waiting.append(item)
+            else:
+                # Keep on with the playlist it was on: fewer playlists half-filled.
+                waiting.insert(0, item)
         await after_batch()
 
 

@@ -73,6 +73,9 @@ def count_outcome(s: SyncState, outcome: StepOutcome, failures_before_pause: int
     if s.stage != SyncStage.ADD_VIDEOS:
         # add_videos' total was counted by its plan; the others learn theirs batch by batch.
         s.total = s.progress + outcome.remaining
+    elif outcome.stage_total is not None:
+        # Its batches plan again from what they read: the total moves with the plans.
+        s.total = max(outcome.stage_total, s.progress)
 
 
 def job_mirror(

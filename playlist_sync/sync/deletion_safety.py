@@ -3,9 +3,11 @@ so it is read from YouTube just before, and deleted only when everything it hold
 
 Safe means: every item was in this job's backup (nothing added since would be lost without a
 copy), and every available video of it that belongs to a category was verified in that
-category's playlist by add_videos (read back once its writes had settled, see
-playlist_verification.py), or sits in a playlist the user keeps. Videos in no category end in no
-playlist by the user's choice (the preview says which, and the backup keeps them).
+category's playlist by add_videos (a read made once its writes had settled needed no write,
+see playlist_batch.py), or sits in a playlist the user keeps. Videos in no category end in no
+playlist by the user's choice (the preview says which, and the backup keeps them). add_videos
+holds to the same rule for the items it removes from adopted playlists: a video another
+category wants leaves only once that category's playlist is seen holding it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ _HOMES = """
                      AND l.verified_at IS NOT NULL)
            AND NOT EXISTS (SELECT 1 FROM sync_video_operations o
                            WHERE o.sync_job_id = $2 AND o.category_id = c.id
-                             AND o.video_id = v.id AND o.status IN ('failed', 'skipped'))
+                             AND o.video_id = v.id AND o.status IN ('failed', 'skipped')
+                             AND o.superseded_at IS NULL)
                AS verified
     FROM videos v
     JOIN category_videos cv ON cv.video_id = v.id

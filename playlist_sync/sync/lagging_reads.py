@@ -8,7 +8,7 @@ looked for again after 1 s, 2 s, 4 s ... (never past that moment), heartbeating 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from playlist_sync.sync.youtube_port import SyncYouTube
@@ -28,9 +28,12 @@ async def settled_items(
     lag_allowance: float,
     shows: Callable[[list[RemotePlaylistItem]], bool],
     beat: Callable[[], None],
+    read: Callable[[], Awaitable[list[RemotePlaylistItem]]] | None = None,
 ) -> list[RemotePlaylistItem]:
     """The playlist's items, once they satisfy `shows` or once they were read late enough
-    after `last_write` for what they lack to be missing for real."""
+    after `last_write` for what they lack to be missing for real. `read`: another read of
+    them than the whole playlist (e.g. the items of one video, 1 unit)."""
+    read = read or (lambda: youtube.playlist_items(playlist_id))
     allowance = timedelta(seconds=lag_allowance)
     settled_at = last_write + allowance if last_write else None
     # A playlist made moments ago may be missing from the lists too: when it is, it is looked
@@ -40,7 +43,7 @@ async def settled_items(
     while True:
         sent_at = datetime.now(UTC)
         try:
-            items = await youtube.playlist_items(playlist_id)
+            items = await read()
         except PlaylistNotFound:
             if sent_at >= found_by:
                 raise

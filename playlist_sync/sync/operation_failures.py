@@ -12,14 +12,10 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from playlist_sync.models import SyncError, SyncStage, SyncVideoOperationRecord, SyncVideoStatus
+from playlist_sync.models import SyncError, SyncStage, SyncVideoStatus
 from playlist_sync.sync.job_store import append_errors
 from playlist_sync.sync.playlist_leases import PlaylistLease, fenced
 from playlist_sync.youtube.errors import VideoUnavailable, YouTubeError
-
-
-def failed_not_skipped(error: YouTubeError) -> bool:
-    return not _is_skip(error)
 
 
 def _is_skip(error: YouTubeError) -> bool:
@@ -28,15 +24,23 @@ def _is_skip(error: YouTubeError) -> bool:
 
 
 async def end_operation(
-    pool: asyncpg.Pool, lease: PlaylistLease, op: SyncVideoOperationRecord, error: YouTubeError
+    pool: asyncpg.Pool,
+    lease: PlaylistLease,
+    op_id: int,
+    video_id: str,
+    error: YouTubeError,
+    message: str | None = None,
 ) -> SyncError:
+    """The operation skipped (its video is unavailable) or failed, with `message` (default:
+    YouTube's) as its reason."""
     job_id = lease.job_id
     status = SyncVideoStatus.SKIPPED if _is_skip(error) else SyncVideoStatus.FAILED
+    message = message or error.message
     sync_error = SyncError(
         stage=SyncStage.ADD_VIDEOS,
         entity_type="video",
-        entity_id=op.youtube_video_id,
-        message=f"{status}: {error.message}",
+        entity_id=video_id,
+        message=f"{status}: {message}",
         timestamp=datetime.now(UTC),
     )
     async with fenced(pool, lease) as conn:
@@ -44,9 +48,9 @@ async def end_operation(
             """UPDATE sync_video_operations
                SET status = $2, error_message = $3, completed_at = now(), insert_started_at = NULL
                WHERE id = $1""",
-            op.id,
+            op_id,
             status.value,
-            error.message,
+            message,
         )
         await conn.execute(
             """UPDATE sync_jobs SET current_stage_progress = current_stage_progress + 1
@@ -115,36 +119,16 @@ async def skip_moves(pool: asyncpg.Pool, lease: PlaylistLease, reason: str) -> l
 
 
 async def note_retry(
-    pool: asyncpg.Pool, job_id: int, op: SyncVideoOperationRecord, error: YouTubeError
+    pool: asyncpg.Pool, job_id: int, video_id: str, error: YouTubeError
 ) -> SyncError:
     """A failure that another try may get past: reported, and counted towards the pause."""
     sync_error = SyncError(
         stage=SyncStage.ADD_VIDEOS,
         entity_type="video",
-        entity_id=op.youtube_video_id,
+        entity_id=video_id,
         message=f"not added yet, will retry: {error.message}",
         timestamp=datetime.now(UTC),
     )
     async with pool.acquire() as conn:
         await append_errors(conn, job_id, [sync_error])
     return sync_error
-
-
-async def note_repairs(
-    pool: asyncpg.Pool, job_id: int, category_id: int, notes: list[str]
-) -> list[SyncError]:
-    """The verification's repairs: reported, since a repair means something went wrong on the
-    way (a lost answer, a superseded attempt's write)."""
-    errors = [
-        SyncError(
-            stage=SyncStage.ADD_VIDEOS,
-            entity_type="category",
-            entity_id=str(category_id),
-            message=f"verification repaired the playlist: {note}",
-            timestamp=datetime.now(UTC),
-        )
-        for note in notes
-    ]
-    async with pool.acquire() as conn:
-        await append_errors(conn, job_id, errors)
-    return errors

@@ -1,9 +1,12 @@
-"""plan_video_additions: add_videos' sync_video_operations rows, made once per job.
+"""plan_video_additions: add_videos' first sync_video_operations rows, made once per job.
 
 Every write the plan makes into a category's playlist gets a row: `remove` an item (unwanted,
 or a second copy), `move` one into place, `add` a missing video (reconcile/playlist_edit.py
 chose them: the fewest writes). The rows, not the workflow's history, carry the plan, so the
 history stays small however big the library is, and a retry of this step inserts nothing new.
+This first plan is made from the backup: it counts the stage's work and says which items the
+job may remove. Each batch then plans its playlist again from a read of it (playlist_batch.py),
+superseding the rows that YouTube as it is now no longer needs.
 """
 
 from __future__ import annotations

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import asyncpg
 
-from playlist_sync.models import StageCounts, SyncVideoOperationRecord, SyncVideoStatus
+from playlist_sync.models import StageCounts, SyncVideoStatus
 from playlist_sync.sync.playlist_leases import PlaylistLease, fenced, note_write
 
 
 async def job_totals(conn: asyncpg.Connection | asyncpg.Pool, job_id: int) -> StageCounts:
     rows = await conn.fetch(
         """SELECT status, count(*) FROM sync_video_operations
-           WHERE sync_job_id = $1 AND status <> 'pending' GROUP BY status""",
+           WHERE sync_job_id = $1 AND status <> 'pending' AND superseded_at IS NULL
+           GROUP BY status""",
         job_id,
     )
     counts = {SyncVideoStatus(status): n for status, n in rows}
@@ -26,21 +27,6 @@ async def job_totals(conn: asyncpg.Connection | asyncpg.Pool, job_id: int) -> St
         skipped=counts.get(SyncVideoStatus.SKIPPED, 0),
         failed=counts.get(SyncVideoStatus.FAILED, 0),
     )
-
-
-async def pending_operations(
-    pool: asyncpg.Pool, job_id: int, category_id: int, *, limit: int | None = None
-) -> list[SyncVideoOperationRecord]:
-    """The category's operations still to do, in the category's order."""
-    rows = await pool.fetch(
-        """SELECT * FROM sync_video_operations
-           WHERE sync_job_id = $1 AND category_id = $2 AND status = 'pending'
-           ORDER BY operation <> 'remove', position LIMIT $3""",
-        job_id,
-        category_id,
-        limit,
-    )
-    return [SyncVideoOperationRecord.model_validate(dict(row)) for row in rows]
 
 
 async def count_pending(pool: asyncpg.Pool, job_id: int, category_id: int | None = None) -> int:
@@ -53,25 +39,6 @@ async def count_pending(pool: asyncpg.Pool, job_id: int, category_id: int | None
             job_id,
             category_id,
         )
-    )
-
-
-async def outcome_unknown(pool: asyncpg.Pool, job_id: int, category_id: int) -> bool:
-    """A write was sent (or about to be) and its outcome was never recorded."""
-    return bool(
-        await pool.fetchval(
-            """SELECT EXISTS (SELECT 1 FROM sync_video_operations
-                              WHERE sync_job_id = $1 AND category_id = $2
-                                AND status = 'pending' AND insert_started_at IS NOT NULL)""",
-            job_id,
-            category_id,
-        )
-    )
-
-
-async def operation_status(pool: asyncpg.Pool, op_id: int) -> SyncVideoStatus:
-    return SyncVideoStatus(
-        await pool.fetchval("SELECT status FROM sync_video_operations WHERE id = $1", op_id)
     )
 
 

@@ -103,10 +103,16 @@ class StepOutcome(BaseModel):
     # 429, a playlist that does not match yet): the workflow waits before the next batch.
     retry_later: bool = False
     consecutive_failures: int = 0
+    # add_videos: all it has left are removals of videos that other playlists must hold first
+    # (a video moves in before it moves out): the other playlists' batches go first.
+    waits_for_other_playlists: bool = False
     new_errors: list[SyncError] = Field(default_factory=list)
     quota_used_by_sync: int = 0
     # The whole job's counts for the stage, from Postgres: exact even after a crashed attempt.
     job_totals: StageCounts | None = None  # add_videos
+    # add_videos: the job's writes finished plus those planned now (a plan made from a newer
+    # read may add some); None in outcomes recorded before plans were made again.
+    stage_total: int | None = None
     create_totals: StageCounts | None = None
     delete_totals: StageCounts | None = None
 

@@ -223,6 +223,24 @@ class YouTubeClient:
         )
         return sorted((wire.playlist_item(r) for r in resources), key=lambda item: item.position)
 
+    async def playlist_items_of_video(
+        self, playlist_id: str, video_id: str
+    ) -> list[RemotePlaylistItem]:
+        """The playlist's items of one video (`videoId` filter): 1 unit whatever the playlist's
+        size, enough to tell whether a write of that video landed."""
+        resources = await self._pages(
+            "playlistItems.list",
+            {"playlistId": playlist_id, "videoId": video_id},
+            lambda api, page: api.playlistItems().list(
+                part=wire.ITEM_PARTS,
+                playlistId=playlist_id,
+                videoId=video_id,
+                maxResults=PAGE_SIZE,
+                pageToken=page,
+            ),
+        )
+        return sorted((wire.playlist_item(r) for r in resources), key=lambda item: item.position)
+
     async def videos(self, video_ids: Iterable[str]) -> list[RemoteVideo]:
         """The videos YouTube shows this user, in the order asked; deleted and others' private
         videos are simply missing from the answer."""
