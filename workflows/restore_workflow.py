@@ -34,7 +34,6 @@ from workflows.steps import (
     run_batches_in_parallel,
 )
 from workflows.summaries import restore_step_summary
-from workflows.write_gate import Hold
 
 # The current details' headline for each stage.
 _LABELS = {
@@ -68,6 +67,12 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
 
     @workflow.run
     async def run(self, input: RestoreInput) -> RestoreJobRecord:
+        return await self._run_stages()
+
+    def _stages_left(self) -> list[RestoreStage]:
+        return [RestoreStage.RESTORING]
+
+    async def _begin(self, stage: RestoreStage) -> bool:
         s = self._state
         if s.playlists_pending is None:
             work: RestoreWork = await self._bookkeeping(
@@ -78,30 +83,28 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
             s.results = work.totals
             s.progress = work.totals.items_done
         await self._mirror()
-        while s.playlists_pending:
-            # Between batches, nothing in flight: where the restore waits, or rolls over.
-            match self._gate.hold():
-                case Hold.CANCELLED:
-                    return await self._end_cancelled(RestoreStage.FAILED, "cancelled by the user")
-                case Hold.UNTIL_RESET:
-                    # The quota window is spent: a durable timer to the reset (00:00 PT).
-                    await self._gate.sleep_until_reset()
-                case Hold.UNTIL_RESUME:
-                    # Paused by the user, after failures in a row, or for `auth`.
-                    await self._gate.wait_for_resume()
-                case None if workflow.info().is_continue_as_new_suggested():
-                    # A long history: go on in a new run with the ids and counts.
-                    await self._roll_over(self._input.model_copy(update={"carried": s}))
-                case None:
-                    await run_batches_in_parallel(
-                        s.playlists_pending,
-                        start=self._restore_batch,
-                        on_outcome=self._count,
-                        after_batch=self._mirror,
-                        writes_allowed=self._gate.writes_allowed,
-                        parallelism=self._options.parallel_playlists,
-                    )
-        return await self._finish(RestoreStage.COMPLETED)
+        return not s.playlists_pending
+
+    async def _write(self, stage: RestoreStage) -> bool:
+        pending = self._state.playlists_pending or []
+        await run_batches_in_parallel(
+            pending,
+            start=self._restore_batch,
+            on_outcome=self._count,
+            after_batch=self._mirror,
+            writes_allowed=self._gate.writes_allowed,
+            parallelism=self._options.parallel_playlists,
+        )
+        return not pending
+
+    def _carried(self) -> RestoreInput:
+        return self._input.model_copy(update={"carried": self._state})
+
+    def _cancel_message(self, stage: RestoreStage) -> str:
+        return "cancelled by the user"
+
+    def _ended_stage(self, *, cancelled: bool) -> RestoreStage:
+        return RestoreStage.FAILED if cancelled else RestoreStage.COMPLETED
 
     async def _restore_batch(self, playlist: int) -> PlaylistOutcome | NeedsUser:
         request = PlaylistRequest(
@@ -140,56 +143,6 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         )
         self._state.recent_errors = [*self._state.recent_errors, error][-RECENT_ERRORS_KEPT:]
         self._unmirrored_errors.append(error)
-
-    # -- pause, resume, cancel: Updates and Signals, as the sync's -----------------------------
-
-    @workflow.update(
-        name="pause", description="pause writing; answers once the writes in flight have landed"
-    )
-    async def pause_update(self) -> RestoreJobRecord:
-        return await self._pause_and_answer()
-
-    @pause_update.validator
-    def validate_pause(self) -> None:
-        self._gate.check_pause()
-
-    @workflow.update(
-        name="resume",
-        description="resume a paused job; answers once writes go on, or when the quota window is still spent",
-    )
-    async def resume_update(self) -> RestoreJobRecord:
-        return await self._resume_and_answer()
-
-    @resume_update.validator
-    def validate_resume(self) -> None:
-        self._gate.check_resume()
-
-    @workflow.update(
-        name="cancel",
-        description="stop for good; answers once the job has ended (the writes in flight land first)",
-    )
-    async def cancel_update(self) -> RestoreJobRecord:
-        return await self._cancel_and_answer()
-
-    @cancel_update.validator
-    def validate_cancel(self) -> None:
-        self._gate.check_cancel()
-
-    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
-    async def pause(self) -> None:
-        await self._gate.pause()
-
-    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
-    async def resume(self) -> None:
-        await self._gate.resume()
-
-    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
-    async def cancel(self) -> None:
-        await self._gate.cancel()
-
-    @workflow.query(description="the job's state now, as the Updates answer it")
-    def progress(self) -> RestoreJobRecord:
-        return self._record(self._visible_stage())
 
     # -- the job's row, its record, its steps ---------------------------------------------------
 

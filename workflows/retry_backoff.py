@@ -14,7 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from playlist_sync.sync.payloads import StepOutcome, SyncOptions
 
 # Added after syncs had started: their histories replay without the timers.
-_BACKOFF_PATCH = "add-videos-backoff"
+from workflows.recorded_histories import backs_off_after_failures
 
 
 class RetryBackoff:
@@ -36,7 +36,7 @@ class RetryBackoff:
         """Before the category's next batch; False when writes were held meanwhile (pause,
         cancel): the batch is not started."""
         failures = self._failures_in_a_row.get(category_id, 0)
-        if not failures or not workflow.patched(_BACKOFF_PATCH):
+        if not failures or not backs_off_after_failures():
             return True
         o = self._options
         delay = min(o.retry_delay_seconds * 2 ** (failures - 1), o.max_retry_delay_seconds)

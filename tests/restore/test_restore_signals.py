@@ -22,7 +22,6 @@ from tests.restore.conftest import (
     wait_for_restore,
 )
 from tests.sync.world import items_on_youtube, sync_world, writes_landed
-from workflows.restore_workflow import PlaylistRestoreWorkflow
 
 
 async def test_pause_resume_cancel_then_restore_again_completes_the_copies(
@@ -65,7 +64,7 @@ async def test_pause_resume_cancel_then_restore_again_completes_the_copies(
             # Cancelled while Beta is half done: its copy is left with some of its videos.
             await wait_for_restore(world, first, added_to("Beta", at_least=1))
             # The Update (the Signals above stay for scripts): it answers once the restore ended.
-            ended = await handle.execute_update(PlaylistRestoreWorkflow.cancel_update)
+            ended = await handle.execute_update("cancel", result_type=RestoreJobRecord)
             assert ended.stage == "failed" and ended.completed_at is not None
             cancelled = await handle.result()
             await record_history(handle, "pause_resume_cancel")
