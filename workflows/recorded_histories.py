@@ -33,6 +33,9 @@ _ADD_VIDEOS_BACKOFF = "add-videos-backoff"
 _RECONCILE_PLAN = "reconcile-plan"
 # A sync whose plan deletes more than its --max-delete starts paused (needs_approval).
 _NEEDS_APPROVAL = "needs-approval"
+# A restore edits playlists back in place, then takes out what the snapshot lacks and deletes
+# the playlists syncs made since: before, it only recreated the playlists that were gone.
+_RESTORE_IN_PLACE = "restore-in-place"
 
 
 def resumes_counted() -> bool:
@@ -53,6 +56,10 @@ def plans_after_backup() -> bool:
 
 def waits_for_approval() -> bool:
     return workflow.patched(_NEEDS_APPROVAL)
+
+
+def restores_in_place() -> bool:
+    return workflow.patched(_RESTORE_IN_PLACE)
 
 
 def quota_in_mirror_answer(answer: MirrorAnswer | int) -> tuple[int, MirrorAnswer | None]:

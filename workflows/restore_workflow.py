@@ -1,4 +1,6 @@
-"""A restore as one durable workflow: recreate a snapshot's gone playlists, several at a time.
+"""A restore as one durable workflow on the jobs' engine (job_workflow.py): each snapshot playlist
+edited back in place or made again, several at a time; then what the snapshot lacks taken out of
+them; then the playlists syncs made since deleted once their videos are back.
 
 Like the sync it may run for days: when the quota window is spent it sleeps on a durable timer
 until the next reset, and it pauses, resumes and cancels on the same Updates and Signals. It
@@ -14,6 +16,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.restore_activities import RestoreActivities
+    from playlist_sync.models import PauseReason
     from playlist_sync.restore.models import RestoreError, RestoreJobRecord, RestoreStage
     from playlist_sync.restore.payloads import (
         PlaylistOutcome,
@@ -27,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows.current_details import Quota, current_details
 from workflows.job_workflow import JobWorkflow
+from workflows.recorded_histories import restores_in_place
 from workflows.steps import (
     RECENT_ERRORS_KEPT,
     NeedsUser,
@@ -39,6 +43,8 @@ from workflows.summaries import restore_step_summary
 _LABELS = {
     RestoreStage.PENDING: "Waiting to start",
     RestoreStage.RESTORING: "Restoring playlists",
+    RestoreStage.REMOVING: "Removing what the snapshot lacks",
+    RestoreStage.DELETING: "Deleting the playlists syncs made since",
     RestoreStage.PAUSED: "Paused",
     RestoreStage.COMPLETED: "Restore complete",
     RestoreStage.FAILED: "Restore failed",
@@ -70,10 +76,16 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         return await self._run_stages()
 
     def _stages_left(self) -> list[RestoreStage]:
-        return [RestoreStage.RESTORING]
+        stages = [RestoreStage.RESTORING]
+        if restores_in_place():
+            stages += [RestoreStage.REMOVING, RestoreStage.DELETING]
+        return stages[stages.index(self._state.stage) :]
 
     async def _begin(self, stage: RestoreStage) -> bool:
         s = self._state
+        if s.stage != stage:
+            s.stage = stage
+            s.playlists_pending = None
         if s.playlists_pending is None:
             work: RestoreWork = await self._bookkeeping(
                 RestoreActivities.list_restore_work, self._request()
@@ -86,7 +98,18 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         return not s.playlists_pending
 
     async def _write(self, stage: RestoreStage) -> bool:
-        pending = self._state.playlists_pending or []
+        s = self._state
+        if stage == RestoreStage.DELETING:
+            outcome = await self._writing(RestoreActivities.delete_new_playlists, self._request())
+            if isinstance(outcome, NeedsUser):
+                return False  # paused for `starter.py auth`, or tried again on the new grant
+            self._count(outcome)
+            await self._mirror()
+            done = outcome.remaining == 0 and not outcome.held and not outcome.quota_exhausted
+            if done:
+                s.playlists_pending = []
+            return done
+        pending = s.playlists_pending or []
         await run_batches_in_parallel(
             pending,
             start=self._restore_batch,
@@ -110,9 +133,11 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         request = PlaylistRequest(
             restore_job_id=self._job_id,
             now=workflow.now(),
+            stage=self._state.stage,
             restore_playlist_id=playlist,
             max_writes=self._options.writes_per_batch,
             failures_before_pause=self._options.failures_before_pause,
+            lag_allowance_seconds=self._options.lag_allowance_seconds,
         )
         outcome: PlaylistOutcome | NeedsUser = await self._writing(
             RestoreActivities.restore_playlist, request
@@ -133,6 +158,8 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
             quota_exhausted=outcome.quota_exhausted,
             next_reset=outcome.next_reset,
         )
+        if outcome.creation_limited:
+            s.note_quota_exhausted(outcome.next_reset, PauseReason.PLAYLIST_CREATION_LIMIT)
 
     def _raise_error(self, message: str) -> None:
         error = RestoreError(
@@ -191,7 +218,7 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         s = self._state
         if s.completed_at is not None:
             return RestoreStage.FAILED if s.cancelled else RestoreStage.COMPLETED
-        return RestoreStage.PAUSED if s.is_paused() else RestoreStage.RESTORING
+        return RestoreStage.PAUSED if s.is_paused() else s.stage
 
     def _record(self, stage: RestoreStage) -> RestoreJobRecord:
         s = self._state
@@ -213,7 +240,13 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         )
 
     def _request(self) -> RestoreRequest:
-        return RestoreRequest(restore_job_id=self._job_id, now=workflow.now())
+        return RestoreRequest(
+            restore_job_id=self._job_id,
+            now=workflow.now(),
+            stage=self._state.stage,
+            max_writes=self._options.writes_per_batch,
+            lag_allowance_seconds=self._options.lag_allowance_seconds,
+        )
 
     def _summary(self, activity: Any, arg: Any) -> str:
         return restore_step_summary(activity, arg)

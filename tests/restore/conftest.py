@@ -144,6 +144,15 @@ def as_restored(backup: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def available(playlist: dict[str, Any]) -> dict[str, Any]:
+    """A playlist on YouTube as `as_restored` describes it: snippet and available videos."""
+    return {
+        "description": playlist["description"],
+        "privacyStatus": playlist["privacyStatus"],
+        "items": [v for v in playlist["items"] if v not in UNAVAILABLE | {ALPHA[2]}],
+    }
+
+
 async def wait_for_restore(
     world: SyncWorld, restore_job_id: int, condition: str, within: float = 30
 ) -> Any:
