@@ -1,14 +1,16 @@
 """Fencing a restored playlist's writes: one attempt at a time, as the sync's leases do
 (playlist_sync/sync/playlist_leases.py says why).
 
-Each batch takes its playlist's lease as it starts; the newest attempt wins. Just before each
-write, a transaction finds the lease still held by the attempt and notes the write's time:
-a superseded attempt sends nothing, and a read of the playlist sooner than the lag allowance
-after its last write proves nothing.
+Each batch takes its playlist's lease as it starts; the newest attempt wins. Whatever an attempt
+records about the playlist's writes (an intent just before a write, an outcome after it) is
+recorded in a transaction that first finds the lease still held by that attempt: a superseded
+attempt sends nothing and overwrites nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -30,40 +32,29 @@ async def take_lease(pool: asyncpg.Pool, restore_playlist_id: int, holder: str) 
     return RestoreLease(restore_playlist_id, holder)
 
 
-async def note_write(pool: asyncpg.Pool, lease: RestoreLease, *, of_items: bool = True) -> None:
-    """Just before a write is sent: LeaseLost if a newer attempt holds the playlist. A write of
-    its items (`of_items`) is what a list of them may trail."""
+@asynccontextmanager
+async def fenced(pool: asyncpg.Pool, lease: RestoreLease) -> AsyncIterator[asyncpg.Connection]:
+    """A transaction that runs only while `lease` is held (the row stays locked meanwhile)."""
     async with pool.acquire() as conn, conn.transaction():
-        noted = await conn.fetchval(
-            """UPDATE restore_playlists
-               SET last_write_at = CASE WHEN $4 THEN $3 ELSE last_write_at END,
-                   expected_items = CASE WHEN $4 THEN NULL ELSE expected_items END
-               WHERE id = $1 AND lease_holder = $2 RETURNING id""",
+        held = await conn.fetchval(
+            """SELECT true FROM restore_playlists WHERE id = $1 AND lease_holder = $2
+               FOR UPDATE""",
             lease.restore_playlist_id,
             lease.holder,
-            datetime.now(UTC),
-            of_items,
         )
-    if noted is None:
-        raise LeaseLost(lease.holder)
+        if not held:
+            raise LeaseLost(lease.holder)
+        yield conn
 
 
-async def note_acknowledged(pool: asyncpg.Pool, lease: RestoreLease, item_ids: list[str]) -> None:
-    """Every write of the batch was answered with success: the playlist is now `item_ids`."""
-    await pool.execute(
-        """UPDATE restore_playlists SET expected_items = $3
-           WHERE id = $1 AND lease_holder = $2""",
+async def note_write(conn: asyncpg.Connection, lease: RestoreLease) -> None:
+    """Inside `fenced`, just before a write into the playlist is sent: a read of it sooner than
+    the lag allowance after this proves nothing."""
+    await conn.execute(
+        "UPDATE restore_playlists SET last_write_at = $2 WHERE id = $1",
         lease.restore_playlist_id,
-        lease.holder,
-        item_ids,
+        datetime.now(UTC),
     )
-
-
-async def expected_items(pool: asyncpg.Pool, lease: RestoreLease) -> list[str] | None:
-    found = await pool.fetchval(
-        "SELECT expected_items FROM restore_playlists WHERE id = $1", lease.restore_playlist_id
-    )
-    return None if found is None else list(found)
 
 
 async def last_write_at(pool: asyncpg.Pool, lease: RestoreLease) -> datetime | None:

@@ -19,7 +19,7 @@ import asyncpg
 from playlist_sync.planner import quota_remaining
 from playlist_sync.playlist_marker import marked_by
 from playlist_sync.quota_windows import QuotaReset, windows_needed
-from playlist_sync.reconcile.playlist_edit import Item, edit_for
+from playlist_sync.reconcile.playlist_edit import Item, PlaylistEdit, edit_for
 from playlist_sync.restore.models import NewPlaylist, PlaylistToRestore, RestorePlan
 from playlist_sync.youtube.costs import WRITE_COST
 from playlist_sync.youtube.resources import RemotePlaylist, RemotePlaylistItem
@@ -71,12 +71,7 @@ async def plan_restore(
         if target is not None:
             wanted = [v for v in dict.fromkeys(video_ids) if v not in unavailable]
             items = await youtube.playlist_items(target)
-            # An unavailable video the playlist still holds stays, as it was backed up.
-            edit = edit_for(
-                [Item(i.id, i.video_id) for i in items],
-                wanted,
-                leave_alone=lambda item: item.video_id in restored.unavailable,
-            )
+            edit = _edit_back(items, wanted, set(restored.unavailable))
             restored.target_playlist_id = target
             restored.snippet_ok = _snippet(listed[target]) == _snippet_of(restored)
             restored.inserts, restored.moves = len(edit.insert), len(edit.move)
@@ -101,6 +96,18 @@ async def plan_restore(
         estimated_windows=windows_needed(cost, daily_quota, remaining),
         daily_quota_limit=daily_quota,
         quota_remaining_now=remaining,
+    )
+
+
+def _edit_back(
+    items: list[RemotePlaylistItem], wanted: list[str], unavailable: set[str]
+) -> PlaylistEdit:
+    """The restore's edit of a playlist (steps.py's target): an unavailable video of the
+    snapshot that the playlist still holds stays, as it was backed up."""
+    return edit_for(
+        [Item(i.id, i.video_id) for i in items],
+        wanted,
+        leave_alone=lambda item: item.video_id in unavailable,
     )
 
 

@@ -1,11 +1,12 @@
-"""A snapshot playlist YouTube no longer has: made again once (found again by its marker, never
-made twice), then given the backed-up title, description and privacy.
+"""A snapshot playlist YouTube no longer has: made again once, found again by its marker, never
+made twice.
 
 It is made with only a marker as its description, so that if the database write after
 playlists.insert is lost (a crash, an error answer for an insert that landed), the next attempt
 finds it instead of making a second one. A list that does not show it yet may be trailing the
 insert: it is read again, after growing delays, until the insert is older than the lag allowed
-for. The playlists.update that follows replaces the marker with the backed-up description.
+for. The engine's batch (playlist_batch.py) then gives it its videos and, once they are in, the
+backed-up title, description and privacy in one playlists.update, which replaces the marker.
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from playlist_sync.restore.job_store import append_errors
-from playlist_sync.restore.lease import RestoreLease, note_write
+from playlist_sync.restore.lease import RestoreLease, fenced
 from playlist_sync.restore.models import RestoreError
 from playlist_sync.restore.payloads import PlaylistOutcome
 from playlist_sync.restore.youtube_port import RestoreYouTube
 from playlist_sync.sync.lagging_reads import FIRST_DELAY, wait_heartbeating
 from playlist_sync.youtube.errors import (
     PlaylistCreationLimited,
-    PlaylistNotFound,
     QuotaExceeded,
     YouTubeError,
 )
@@ -57,10 +57,10 @@ async def find_or_create(
         await _note_made(pool, row["id"], made)
         if made is not None:
             return made
-    await note_write(pool, lease, of_items=False)
-    await pool.execute(
-        "UPDATE restore_playlists SET create_requested_at = now() WHERE id = $1", row["id"]
-    )
+    async with fenced(pool, lease) as conn:
+        await conn.execute(
+            "UPDATE restore_playlists SET create_requested_at = now() WHERE id = $1", row["id"]
+        )
     try:
         playlist_id = await youtube.create_youtube_playlist(
             row["title"], marker(job_id, row["id"]), row["privacy_status"]
@@ -86,53 +86,29 @@ async def find_or_create(
     return playlist_id
 
 
-async def describe(
-    youtube: RestoreYouTube,
-    pool: asyncpg.Pool,
-    lease: RestoreLease,
-    row: asyncpg.Record,
-    playlist_id: str,
-    outcome: PlaylistOutcome,
-) -> bool:
-    """Give the playlist its backed-up title, description and privacy (an update: safe to
-    repeat). False when it did not happen (quota; the playlist is gone: made again)."""
-    await note_write(pool, lease, of_items=False)
-    try:
-        await youtube.update_playlist(
-            playlist_id, row["title"], row["description"], row["privacy_status"]
-        )
-    except QuotaExceeded as error:
-        outcome.quota_exhausted, outcome.next_reset = True, error.next_reset
-        return False
-    except PlaylistNotFound:
-        await gone(pool, row["id"])
-        return False
-    except YouTubeError as error:
-        if ends_the_step(error):
-            raise
-        # The videos can still go in; the user is told the snippet is not the backed-up one.
-        outcome.new_errors.append(
-            await report(pool, row, f"its title and description could not be set: {error.message}")
-        )
-    await pool.execute("UPDATE restore_playlists SET described_at = now() WHERE id = $1", row["id"])
-    return True
-
-
 async def gone(pool: asyncpg.Pool, restore_playlist_id: int) -> None:
     """The playlist is gone from YouTube for longer than lists lag (the user deleted it): it is
     made again, as one the snapshot holds and YouTube does not."""
-    await pool.execute(
-        """UPDATE restore_playlists SET youtube_playlist_id = NULL, described_at = NULL,
-               in_place = false, filled_at = NULL, create_requested_at = NULL
-           WHERE id = $1""",
-        restore_playlist_id,
-    )
-    await pool.execute(
-        """UPDATE restore_items SET status = 'pending', youtube_item_id = NULL, refusals = 0,
-               completed_at = NULL
-           WHERE restore_playlist_id = $1 AND status = 'completed'""",
-        restore_playlist_id,
-    )
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            """UPDATE restore_playlists SET youtube_playlist_id = NULL, described_at = NULL,
+                   in_place = false, filled_at = NULL, create_requested_at = NULL,
+                   last_write_at = NULL, known_items = '{}'
+               WHERE id = $1""",
+            restore_playlist_id,
+        )
+        await conn.execute(
+            """UPDATE restore_items SET status = 'pending', youtube_item_id = NULL,
+                   added = false, completed_at = NULL
+               WHERE restore_playlist_id = $1 AND status = 'completed'""",
+            restore_playlist_id,
+        )
+        await conn.execute(
+            """UPDATE restore_operations SET status = 'superseded', completed_at = now(),
+                   error_message = 'not needed: the playlist is gone, and made again'
+               WHERE restore_playlist_id = $1 AND status = 'pending'""",
+            restore_playlist_id,
+        )
 
 
 async def fail_playlist(pool: asyncpg.Pool, row: asyncpg.Record, reason: str) -> list[RestoreError]:

@@ -13,9 +13,10 @@ from playlist_sync.restore.job_store import restore_totals, writes_held
 from playlist_sync.restore.lease import RestoreLease, take_lease
 from playlist_sync.restore.models import RestoreStage
 from playlist_sync.restore.payloads import PlaylistOutcome, PlaylistRequest, RestoreWork
-from playlist_sync.restore.playlist_edits import edit_playlist
+from playlist_sync.restore.playlist_ledger import RestorePlaylistLedger
 from playlist_sync.restore.quota import quota_used_by_restore
 from playlist_sync.restore.youtube_port import RestoreYouTube
+from playlist_sync.sync.playlist_batch import PlaylistSnippet, PlaylistTarget, run_playlist_batch
 from playlist_sync.sync.playlist_leases import LeaseLost
 from playlist_sync.youtube.errors import QuotaExceeded
 
@@ -106,26 +107,54 @@ async def _restore(
         if playlist_id is None:
             return
         writes -= 1
-    if row["described_at"] is None:
-        if writes <= 0:
-            return
-        if await writes_held(pool, request.restore_job_id):
-            outcome.held = True
-            return
-        if not await playlist_making.describe(youtube, pool, lease, row, playlist_id, outcome):
-            return
-        writes -= 1
     if writes <= 0:
         return
-    removing = request.stage == RestoreStage.REMOVING
-    as_wanted = await edit_playlist(
-        youtube, pool, lease, row, playlist_id, outcome,
-        max_writes=writes, lag_allowance=lag, removing=removing, beat=beat,
-    )  # fmt: skip
-    if as_wanted:
+    ledger = RestorePlaylistLedger(pool, lease, row, playlist_id)
+    result = await run_playlist_batch(
+        youtube,
+        ledger,
+        await _target(pool, row, playlist_id, removing=request.stage == RestoreStage.REMOVING),
+        max_writes=writes,
+        lag_allowance=lag,
+        beat=beat,
+    )
+    outcome.done += result.done
+    outcome.held = outcome.held or result.held
+    outcome.quota_exhausted = outcome.quota_exhausted or result.quota_exhausted
+    outcome.next_reset = outcome.next_reset or result.next_reset
+    outcome.retry_later = result.retry_later
+    outcome.consecutive_failures = result.consecutive_failures
+    outcome.new_errors += ledger.new_errors
+    if result.verified and request.stage == RestoreStage.REMOVING:
         await pool.execute(
-            f"""UPDATE restore_playlists SET filled_at = COALESCE(filled_at, now())
-                {", status = 'completed', completed_at = now()" if removing else ""}
-                WHERE id = $1 AND status = 'pending'""",
+            """UPDATE restore_playlists SET status = 'completed', completed_at = now()
+               WHERE id = $1 AND status = 'pending'""",
             row["id"],
         )
+
+
+async def _target(
+    pool: asyncpg.Pool, row: asyncpg.Record, playlist_id: str, *, removing: bool
+) -> PlaylistTarget:
+    """What the playlist must become: the snapshot's videos still to be in it, in order, and its
+    backed-up title, description and privacy. Restoring, nothing but second copies goes;
+    removing, every item the snapshot lacks (one of its videos the restore skipped or could not
+    add stays, as it was backed up)."""
+    rows = await pool.fetch(
+        """SELECT youtube_video_id, status FROM restore_items
+           WHERE restore_playlist_id = $1 ORDER BY position""",
+        row["id"],
+    )
+    snapshot = {r["youtube_video_id"] for r in rows}
+    given_up = {r["youtube_video_id"] for r in rows if r["status"] in ("skipped", "failed")}
+    wanted = [v for v in dict.fromkeys(r["youtube_video_id"] for r in rows) if v not in given_up]
+    refuses = await pool.fetchval(
+        "SELECT refuses_positions FROM playlists WHERE youtube_playlist_id = $1", playlist_id
+    )
+    return PlaylistTarget(
+        playlist_id=playlist_id,
+        wanted=wanted,
+        may_remove=lambda item: removing and item.video_id not in snapshot,
+        sortable=not refuses,
+        snippet=PlaylistSnippet(row["title"], row["description"], row["privacy_status"]),
+    )

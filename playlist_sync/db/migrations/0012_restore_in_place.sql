@@ -8,9 +8,6 @@ ALTER TABLE restore_playlists
     -- The attempt that holds the playlist (the newest wins; see playlist_sync/restore/lease.py).
     ADD COLUMN lease_holder  text,
     ADD COLUMN last_write_at timestamptz,
-    -- The item ids, in order, the last batch left when YouTube acknowledged all its writes: a
-    -- list that shows them is as new as those writes, and need not wait out the lag allowance.
-    ADD COLUMN expected_items text[],
     -- Its wanted videos are in, in order (items the snapshot lacks may still be there).
     ADD COLUMN filled_at     timestamptz;
 
@@ -32,3 +29,24 @@ CREATE TABLE restore_deletions (
     completed_at        timestamptz,
     UNIQUE (restore_job_id, youtube_playlist_id)
 );
+
+-- The restore's ledger for the engine's per-playlist batch (playlist_sync/sync/playlist_batch.py):
+-- a row per planned write into a restored playlist, pending -> completed / failed / skipped, or
+-- superseded when a later plan (from a newer read) dropped it or YouTube refused it.
+CREATE TABLE restore_operations (
+    id                  bigserial PRIMARY KEY,
+    restore_playlist_id bigint NOT NULL REFERENCES restore_playlists (id) ON DELETE CASCADE,
+    operation           text NOT NULL,               -- remove | move | add
+    youtube_video_id    text NOT NULL,
+    youtube_item_id     text,
+    position            integer NOT NULL DEFAULT -1, -- its place in the snapshot's order
+    status              text NOT NULL DEFAULT 'pending',
+    error_message       text,
+    -- Set just before the write is sent; pending with this set = outcome unknown.
+    intent_at           timestamptz,
+    completed_at        timestamptz
+);
+CREATE INDEX restore_operations_pending
+    ON restore_operations (restore_playlist_id) WHERE status = 'pending';
+-- Every item id a read of the playlist showed: none of them is the outcome of an unknown write.
+ALTER TABLE restore_playlists ADD COLUMN known_items text[] NOT NULL DEFAULT '{}';
