@@ -16,6 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from playlist_sync.restore.models import RestoreJobRecord
 from tests.faults.untrustworthy import LIST_LAG_MS, SLOW_WRITE_MS, SLOW_WRITE_RATE
 from tests.restore.conftest import (
+    SMALL_CATEGORIES,
     as_restored,
     available,
     backed_up,
@@ -110,3 +111,44 @@ async def test_keep_new_keeps_the_playlists_syncs_made(
         assert {t: now[t] for t in made} == made, "a playlist the sync made was touched"
         for title, playlist in backup.items():
             assert available(now[title]) == as_restored(playlist), title
+
+
+async def test_every_write_answered_with_an_error_after_it_landed(
+    dev_server_env: WorkflowEnvironment,
+    database_url: str,
+    tmp_path: Path,
+    small_seed: dict[str, Any],
+) -> None:
+    """The re-made playlist's insert, its snippet, its videos and the adopted playlist's
+    removals all land and all answer 5xx (409 for item inserts), with lists 3 s behind: each
+    is found by a read late enough, none is sent twice, no playlist is made twice."""
+    async with sync_world(
+        seed=small_seed, client=dev_server_env.client, database_url=database_url,
+        data_dir=tmp_path / "data",
+    ) as world:  # fmt: skip
+        snapshot_id = await run_sync(world, SMALL_CATEGORIES, tmp_path)
+        backup = await backed_up(world, snapshot_id)
+        planned = await plan(world, snapshot_id)
+        world.admin.set_faults(ambiguous_rate=1.0, list_lag_ms=LIST_LAG_MS, seed=SEED)
+        async with world.worker():
+            restore_job_id, handle = await restore(world, snapshot_id, **OPTIONS)
+            try:
+                result: RestoreJobRecord = await asyncio.wait_for(handle.result(), WITHIN)
+            except TimeoutError:
+                raise AssertionError(f"the restore did not end within {WITHIN} s") from None
+        world.admin.set_faults(ambiguous_rate=0, list_lag_ms=0)
+
+        assert result.stage == "completed", result.errors
+        now = on_youtube(world)  # fails on two playlists titled Beta
+        assert set(now) == {"Alpha", "Beta", "Gamma"}
+        assert now["Alpha"]["id"] == backup["Alpha"]["id"]
+        for title in ("Alpha", "Beta"):
+            assert available(now[title]) == as_restored(backup[title]), title
+        assert not any("(playlist-sync" in p["description"] for p in now.values())
+        # Every write was sent once: the planned ones, none again.
+        writes = await world.pool.fetchval(
+            "SELECT count(*) FROM quota_events WHERE restore_job_id = $1 AND units = 50",
+            restore_job_id,
+        )
+        assert writes * 50 == planned.quota_cost
+        assert await world.ledger_units() == world.emulator_units()
