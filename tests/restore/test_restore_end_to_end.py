@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +85,41 @@ async def test_restore_makes_youtube_the_snapshot_adopted_playlists_in_place(
         # Restoring the same snapshot again finds nothing to do.
         again = await plan(world, snapshot_id)
         assert again.nothing_to_do and sorted(again.still_on_youtube) == sorted(backup)
+
+
+async def test_no_video_of_the_snapshot_is_in_no_playlist_at_any_moment(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path, seed: dict[str, Any]
+) -> None:
+    """A video moving between playlists goes into its new one before it leaves the old one, so
+    a pause, a cancel or a crash at any moment leaves every available video of the snapshot in
+    at least one playlist. YouTube is sampled all through the restore."""
+    async with sync_world(
+        seed=seed, client=dev_server_env.client, database_url=database_url,
+        data_dir=tmp_path / "data",
+    ) as world:  # fmt: skip
+        snapshot_id = await run_sync(world, CATEGORIES, tmp_path)
+        backup = await backed_up(world, snapshot_id)
+        videos = {v for p in backup.values() for v in p["items"]} - UNAVAILABLE
+        homeless: list[set[str]] = []
+        samples = 0
+
+        async def sample() -> None:
+            nonlocal samples
+            while True:
+                state = world.admin.state()["playlists"]
+                held = {item["videoId"] for p in state for item in p["items"]}
+                if videos - held:
+                    homeless.append(videos - held)
+                samples += 1
+                await asyncio.sleep(0.02)
+
+        async with world.worker():
+            _, handle = await restore(world, snapshot_id, writes_per_batch=2)
+            sampler = asyncio.ensure_future(sample())
+            try:
+                result = await handle.result()
+            finally:
+                sampler.cancel()
+        assert result.stage == "completed"
+        assert samples > 20, "too few samples to tell"
+        assert not homeless, f"videos in no playlist during the restore: {homeless[0]}"
