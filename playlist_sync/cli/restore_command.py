@@ -21,6 +21,7 @@ from playlist_sync.cli.follow import POLL_SECONDS
 from playlist_sync.cli.jobs import web_ui_link
 from playlist_sync.cli.restore_selection import chosen_playlists, narrowed
 from playlist_sync.config import Settings
+from playlist_sync.library.account import check_account
 from playlist_sync.restore.job_store import RestoreRefused, get_restore_job
 from playlist_sync.restore.models import PlaylistToRestore, RestoreJobRecord, RestorePlan
 from playlist_sync.restore.planning import SnapshotNotFound, plan_restore
@@ -127,6 +128,8 @@ async def _plan(
         from playlist_sync.youtube.client import youtube_client_from_settings
 
         youtube = await youtube_client_from_settings(settings, pool)
+        # The snapshot is of the imported channel: a grant of another plans nothing for it.
+        await check_account(youtube, pool)
         return await plan_restore(
             youtube,
             pool,
