@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
 from workflows.current_details import Quota, current_details
 from workflows.job_workflow import JobWorkflow
 from workflows.recorded_histories import restores_in_place
+from workflows.retry_backoff import RetryBackoff
 from workflows.steps import (
     RECENT_ERRORS_KEPT,
     NeedsUser,
@@ -68,6 +69,8 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         self._job_id = input.restore_job_id
         self._options = input.options
         self._unmirrored_errors: list[RestoreError] = []
+        # A playlist whose batches keep failing waits before its next one.
+        self._backoff = RetryBackoff(input.options)
 
     # -- the business process -------------------------------------------------------------
 
@@ -129,7 +132,9 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
     def _ended_stage(self, *, cancelled: bool) -> RestoreStage:
         return RestoreStage.FAILED if cancelled else RestoreStage.COMPLETED
 
-    async def _restore_batch(self, playlist: int) -> PlaylistOutcome | NeedsUser:
+    async def _restore_batch(self, playlist: int) -> PlaylistOutcome | NeedsUser | None:
+        if not await self._backoff.wait(playlist, self._gate.writes_allowed):
+            return None  # paused or cancelled meanwhile: the run decides what next
         request = PlaylistRequest(
             restore_job_id=self._job_id,
             now=workflow.now(),
@@ -142,6 +147,8 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         outcome: PlaylistOutcome | NeedsUser = await self._writing(
             RestoreActivities.restore_playlist, request
         )
+        if isinstance(outcome, PlaylistOutcome):
+            self._backoff.note(playlist, outcome)
         return outcome
 
     def _count(self, outcome: PlaylistOutcome) -> None:

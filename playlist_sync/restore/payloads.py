@@ -20,6 +20,9 @@ class RestoreOptions(BaseModel):
     failures_before_pause: int = 10
     # How soon a batch whose worker died is handed to another: a batch heartbeats every write.
     heartbeat_seconds: float = 20
+    # A playlist whose batches keep failing waits this long, doubling, before its next batch.
+    retry_delay_seconds: float = 1.0
+    max_retry_delay_seconds: float = 60.0
     # How far YouTube's lists may trail its writes: a read sooner after a write proves nothing.
     lag_allowance_seconds: float = LAG_ALLOWANCE_SECONDS
 
