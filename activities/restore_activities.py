@@ -44,8 +44,9 @@ class RestoreActivities:
     async def _with_youtube(
         self, request: RestoreRequest, step: Callable[[RestoreYouTube], Awaitable[T]]
     ) -> T:
+        # One grant for the whole step, the one its account check reads (StepGrant).
         youtube = youtube_for_restore(self._youtube, request.restore_job_id, request.now)
-        youtube = youtube.with_heartbeat(lambda: activity.heartbeat())
+        youtube = youtube.for_step().with_heartbeat(lambda: activity.heartbeat())
         try:
             # Once per step, before any write: a grant of another channel writes nothing.
             await check_account(youtube, self._pool)

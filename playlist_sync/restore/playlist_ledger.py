@@ -73,6 +73,14 @@ class RestorePlaylistLedger:
     async def last_write_at(self) -> datetime | None:
         return await last_write_at(self._pool, self._lease)
 
+    async def last_move_at(self) -> datetime | None:
+        moved: datetime | None = await self._pool.fetchval(
+            """SELECT max(completed_at) FROM restore_operations
+               WHERE restore_playlist_id = $1 AND operation = 'move' AND status = 'completed'""",
+            self._id,
+        )
+        return moved
+
     async def given_up(self) -> set[str]:
         rows = await self._pool.fetch(
             """SELECT youtube_video_id FROM restore_items
