@@ -53,7 +53,8 @@ _LABELS = {
 
 
 # Worker Versioning: auto-upgrade, for the reasons the sync gives (sync_workflow.py): a restore
-# may sleep through quota windows for days, and changes are versioned with `workflow.patched`.
+# may sleep through quota windows for days, and changes are versioned with `workflow.patched`
+# (recorded_histories.py).
 # Declared, as the sync's, as the versioned workers' default (playlist_sync/workers.py).
 @workflow.defn(name="PlaylistRestore")
 class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):

@@ -58,8 +58,8 @@ _STAGES = [
 # windows; pinned, it would hold every old worker version until it ended, and a fix (a new
 # build) would never reach the syncs already running. So a running sync moves to the
 # deployment's current version at its next workflow task, and every change to what this
-# workflow does is made replay-safe with `workflow.patched` (see retry_backoff.py and the write
-# gate), which the recorded histories in tests/sync/histories check. A versioned worker declares
+# workflow does is made replay-safe with `workflow.patched` (every marker and old branch is in
+# recorded_histories.py), which the recorded histories in tests/sync/histories check. A versioned worker declares
 # it as its default behaviour (playlist_sync/workers.py): declared here, it would be refused by
 # the unversioned workers (one worker, the demo, the tests) that run without a deployment.
 @workflow.defn(name="PlaylistSync")
