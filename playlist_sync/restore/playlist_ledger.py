@@ -23,7 +23,7 @@ from playlist_sync.restore.job_store import append_errors, writes_held
 from playlist_sync.restore.lease import RestoreLease, fenced, last_write_at, note_write
 from playlist_sync.restore.models import RestoreError
 from playlist_sync.restore.playlist_making import gone
-from playlist_sync.sync.playlist_batch import REFUSALS_BEFORE_FAILING, PlannedWrite, RemovalHold
+from playlist_sync.sync.batch_ledger import REFUSALS_BEFORE_FAILING, PlannedWrite, RemovalHold
 from playlist_sync.sync.playlist_writes import note_refuses_positions
 from playlist_sync.youtube.errors import PlaylistNotFound, YouTubeError
 from playlist_sync.youtube.resources import RemotePlaylistItem
