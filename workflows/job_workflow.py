@@ -1,10 +1,14 @@
-"""What the sync and the restore workflows share beside their processes: the write gate, the
-steps they run (those that may write count as in flight until they land, for `pause`), the
-bodies of `pause`, `resume` and `cancel`, and how a job ends. Workflow code: deterministic.
+"""One engine for every job (the sync, the restore): the loop that runs a job's stages batch by
+batch, the write gate it waits on between batches, the steps it runs (those that may write count
+as in flight until they land, for `pause`), the `pause`, `resume` and `cancel` Updates and
+Signals and the `progress` query, and how a job ends. Workflow code: deterministic.
 
-Each workflow declares its own Updates, Signals and query, so that their answers are typed by
-the workflow's job record: an Update declared here would answer a TypeVar, which a client
-decodes into a plain dict.
+Each workflow says what its stages are, what a stage plans before its first write and what one
+round of writes is; everything else is here. The handlers are declared once, here: the SDK
+collects a @workflow.defn class's inherited handlers. They answer the workflow's job record (a
+SyncProgress, a RestoreJobRecord), which a client asks for by name with `result_type=`, e.g.
+`handle.execute_update("pause", result_type=SyncProgress)`; the method itself (a
+`PlaylistSyncWorkflow.pause_update`) would answer a plain dict, its type being a TypeVar here.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from playlist_sync.temporal_client import SYNC_STAGE
 
 from workflows.steps import NeedsUser, run_bookkeeping, run_step
-from workflows.write_gate import WriteGate
+from workflows.write_gate import Hold, WriteGate
 
 StageT = TypeVar("StageT", bound=str)
 RecordT = TypeVar("RecordT")
@@ -48,7 +52,54 @@ class JobWorkflow(ABC, Generic[StageT, RecordT]):
         self._ended = False
         self._stage_attribute: StageT | None = None
 
+    # -- the loop: every job's stages, batch by batch ----------------------------------------
+
+    async def _run_stages(self) -> RecordT:
+        for stage in self._stages_left():
+            done = await self._begin(stage)
+            while not done:
+                # Between batches, nothing in flight: where the job waits, or rolls over.
+                match self._gate.hold():
+                    case Hold.CANCELLED:
+                        message = self._cancel_message(stage)
+                        return await self._end_cancelled(self._ended_stage(cancelled=True), message)
+                    case Hold.UNTIL_RESET:
+                        # The quota window is spent: a durable timer to the reset (00:00 PT).
+                        await self._gate.sleep_until_reset()
+                    case Hold.UNTIL_RESUME:
+                        # Paused by the user, after failures in a row, or for `auth`.
+                        await self._gate.wait_for_resume()
+                    case None if workflow.info().is_continue_as_new_suggested():
+                        # A long history: go on in a new run with the ids and counts.
+                        await self._roll_over(self._carried())
+                    case None:
+                        done = await self._write(stage)
+        return await self._finish(self._ended_stage(cancelled=False))
+
     # -- what each workflow says of itself ---------------------------------------------------
+
+    @abstractmethod
+    def _stages_left(self) -> list[StageT]:
+        """The stages still to run, the current one first."""
+
+    @abstractmethod
+    async def _begin(self, stage: StageT) -> bool:
+        """Enter a stage: what it reads and plans before its first write; True when it has
+        nothing to write."""
+
+    @abstractmethod
+    async def _write(self, stage: StageT) -> bool:
+        """One round of the stage's writes; True once the stage has nothing left to write."""
+
+    @abstractmethod
+    def _carried(self) -> BaseModel:
+        """The input of the run that continues this one as new: the ids and the state."""
+
+    @abstractmethod
+    def _cancel_message(self, stage: StageT) -> str: ...
+
+    @abstractmethod
+    def _ended_stage(self, *, cancelled: bool) -> StageT: ...
 
     @abstractmethod
     async def _mirror(self, stage: StageT | None = None) -> None:
@@ -76,21 +127,62 @@ class JobWorkflow(ABC, Generic[StageT, RecordT]):
     @abstractmethod
     def _heartbeat(self) -> timedelta: ...
 
-    # -- the bodies of the Updates: each answers once its request has taken effect -----------
+    # -- pause, resume, cancel: Updates, which refuse what cannot take effect and answer with
+    # the job's state once the request has taken effect; and Signals of the same names, for
+    # scripts and for jobs started before the Updates (their histories replay on them).
 
-    async def _pause_and_answer(self) -> RecordT:
+    @workflow.update(
+        name="pause", description="pause writing; answers once the writes in flight have landed"
+    )
+    async def pause_update(self) -> RecordT:
         await self._gate.pause()
         await self._gate.writes_landed()
         return self._record(self._visible_stage())
 
-    async def _resume_and_answer(self) -> RecordT:
+    @pause_update.validator
+    def validate_pause(self) -> None:
+        self._gate.check_pause()
+
+    @workflow.update(
+        name="resume",
+        description="resume a paused job; answers once writes go on, or when the quota window is still spent",
+    )
+    async def resume_update(self) -> RecordT:
         await self._gate.resume()
         await self._gate.resume_answered()
         return self._record(self._visible_stage())
 
-    async def _cancel_and_answer(self) -> RecordT:
+    @resume_update.validator
+    def validate_resume(self) -> None:
+        self._gate.check_resume()
+
+    @workflow.update(
+        name="cancel",
+        description="stop for good; answers once the job has ended (the writes in flight land first)",
+    )
+    async def cancel_update(self) -> RecordT:
         await self._gate.cancel()
         await workflow.wait_condition(lambda: self._ended)
+        return self._record(self._visible_stage())
+
+    @cancel_update.validator
+    def validate_cancel(self) -> None:
+        self._gate.check_cancel()
+
+    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
+    async def pause(self) -> None:
+        await self._gate.pause()
+
+    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
+    async def resume(self) -> None:
+        await self._gate.resume()
+
+    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
+    async def cancel(self) -> None:
+        await self._gate.cancel()
+
+    @workflow.query(description="the job's state now, as the Updates answer it")
+    def progress(self) -> RecordT:
         return self._record(self._visible_stage())
 
     # -- steps ---------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""A restore as one durable workflow: recreate a snapshot's gone playlists, several at a time.
+"""A restore as one durable workflow on the jobs' engine (job_workflow.py): each snapshot playlist
+edited back in place or made again, several at a time; then what the snapshot lacks taken out of
+them; then the playlists syncs made since deleted once their videos are back.
 
 Like the sync it may run for days: when the quota window is spent it sleeps on a durable timer
 until the next reset, and it pauses, resumes and cancels on the same Updates and Signals. It
@@ -14,6 +16,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.restore_activities import RestoreActivities
+    from playlist_sync.models import PauseReason
     from playlist_sync.restore.models import RestoreError, RestoreJobRecord, RestoreStage
     from playlist_sync.restore.payloads import (
         PlaylistOutcome,
@@ -27,6 +30,8 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows.current_details import Quota, current_details
 from workflows.job_workflow import JobWorkflow
+from workflows.recorded_histories import restores_in_place
+from workflows.retry_backoff import RetryBackoff
 from workflows.steps import (
     RECENT_ERRORS_KEPT,
     NeedsUser,
@@ -34,12 +39,13 @@ from workflows.steps import (
     run_batches_in_parallel,
 )
 from workflows.summaries import restore_step_summary
-from workflows.write_gate import Hold
 
 # The current details' headline for each stage.
 _LABELS = {
     RestoreStage.PENDING: "Waiting to start",
     RestoreStage.RESTORING: "Restoring playlists",
+    RestoreStage.REMOVING: "Removing what the snapshot lacks",
+    RestoreStage.DELETING: "Deleting the playlists syncs made since",
     RestoreStage.PAUSED: "Paused",
     RestoreStage.COMPLETED: "Restore complete",
     RestoreStage.FAILED: "Restore failed",
@@ -47,7 +53,8 @@ _LABELS = {
 
 
 # Worker Versioning: auto-upgrade, for the reasons the sync gives (sync_workflow.py): a restore
-# may sleep through quota windows for days, and changes are versioned with `workflow.patched`.
+# may sleep through quota windows for days, and changes are versioned with `workflow.patched`
+# (recorded_histories.py).
 # Declared, as the sync's, as the versioned workers' default (playlist_sync/workers.py).
 @workflow.defn(name="PlaylistRestore")
 class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
@@ -63,12 +70,26 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         self._job_id = input.restore_job_id
         self._options = input.options
         self._unmirrored_errors: list[RestoreError] = []
+        # A playlist whose batches keep failing waits before its next one.
+        self._backoff = RetryBackoff(input.options)
 
     # -- the business process -------------------------------------------------------------
 
     @workflow.run
     async def run(self, input: RestoreInput) -> RestoreJobRecord:
+        return await self._run_stages()
+
+    def _stages_left(self) -> list[RestoreStage]:
+        stages = [RestoreStage.RESTORING]
+        if restores_in_place():
+            stages += [RestoreStage.REMOVING, RestoreStage.DELETING]
+        return stages[stages.index(self._state.stage) :]
+
+    async def _begin(self, stage: RestoreStage) -> bool:
         s = self._state
+        if s.stage != stage:
+            s.stage = stage
+            s.playlists_pending = None
         if s.playlists_pending is None:
             work: RestoreWork = await self._bookkeeping(
                 RestoreActivities.list_restore_work, self._request()
@@ -78,42 +99,57 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
             s.results = work.totals
             s.progress = work.totals.items_done
         await self._mirror()
-        while s.playlists_pending:
-            # Between batches, nothing in flight: where the restore waits, or rolls over.
-            match self._gate.hold():
-                case Hold.CANCELLED:
-                    return await self._end_cancelled(RestoreStage.FAILED, "cancelled by the user")
-                case Hold.UNTIL_RESET:
-                    # The quota window is spent: a durable timer to the reset (00:00 PT).
-                    await self._gate.sleep_until_reset()
-                case Hold.UNTIL_RESUME:
-                    # Paused by the user, after failures in a row, or for `auth`.
-                    await self._gate.wait_for_resume()
-                case None if workflow.info().is_continue_as_new_suggested():
-                    # A long history: go on in a new run with the ids and counts.
-                    await self._roll_over(self._input.model_copy(update={"carried": s}))
-                case None:
-                    await run_batches_in_parallel(
-                        s.playlists_pending,
-                        start=self._restore_batch,
-                        on_outcome=self._count,
-                        after_batch=self._mirror,
-                        writes_allowed=self._gate.writes_allowed,
-                        parallelism=self._options.parallel_playlists,
-                    )
-        return await self._finish(RestoreStage.COMPLETED)
+        return not s.playlists_pending
 
-    async def _restore_batch(self, playlist: int) -> PlaylistOutcome | NeedsUser:
+    async def _write(self, stage: RestoreStage) -> bool:
+        s = self._state
+        if stage == RestoreStage.DELETING:
+            outcome = await self._writing(RestoreActivities.delete_new_playlists, self._request())
+            if isinstance(outcome, NeedsUser):
+                return False  # paused for `starter.py auth`, or tried again on the new grant
+            self._count(outcome)
+            await self._mirror()
+            done = outcome.remaining == 0 and not outcome.held and not outcome.quota_exhausted
+            if done:
+                s.playlists_pending = []
+            return done
+        pending = s.playlists_pending or []
+        await run_batches_in_parallel(
+            pending,
+            start=self._restore_batch,
+            on_outcome=self._count,
+            after_batch=self._mirror,
+            writes_allowed=self._gate.writes_allowed,
+            parallelism=self._options.parallel_playlists,
+        )
+        return not pending
+
+    def _carried(self) -> RestoreInput:
+        return self._input.model_copy(update={"carried": self._state})
+
+    def _cancel_message(self, stage: RestoreStage) -> str:
+        return "cancelled by the user"
+
+    def _ended_stage(self, *, cancelled: bool) -> RestoreStage:
+        return RestoreStage.FAILED if cancelled else RestoreStage.COMPLETED
+
+    async def _restore_batch(self, playlist: int) -> PlaylistOutcome | NeedsUser | None:
+        if not await self._backoff.wait(playlist, self._gate.writes_allowed):
+            return None  # paused or cancelled meanwhile: the run decides what next
         request = PlaylistRequest(
             restore_job_id=self._job_id,
             now=workflow.now(),
+            stage=self._state.stage,
             restore_playlist_id=playlist,
             max_writes=self._options.writes_per_batch,
             failures_before_pause=self._options.failures_before_pause,
+            lag_allowance_seconds=self._options.lag_allowance_seconds,
         )
         outcome: PlaylistOutcome | NeedsUser = await self._writing(
             RestoreActivities.restore_playlist, request
         )
+        if isinstance(outcome, PlaylistOutcome):
+            self._backoff.note(playlist, outcome)
         return outcome
 
     def _count(self, outcome: PlaylistOutcome) -> None:
@@ -130,6 +166,8 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
             quota_exhausted=outcome.quota_exhausted,
             next_reset=outcome.next_reset,
         )
+        if outcome.creation_limited:
+            s.note_quota_exhausted(outcome.next_reset, PauseReason.PLAYLIST_CREATION_LIMIT)
 
     def _raise_error(self, message: str) -> None:
         error = RestoreError(
@@ -140,56 +178,6 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         )
         self._state.recent_errors = [*self._state.recent_errors, error][-RECENT_ERRORS_KEPT:]
         self._unmirrored_errors.append(error)
-
-    # -- pause, resume, cancel: Updates and Signals, as the sync's -----------------------------
-
-    @workflow.update(
-        name="pause", description="pause writing; answers once the writes in flight have landed"
-    )
-    async def pause_update(self) -> RestoreJobRecord:
-        return await self._pause_and_answer()
-
-    @pause_update.validator
-    def validate_pause(self) -> None:
-        self._gate.check_pause()
-
-    @workflow.update(
-        name="resume",
-        description="resume a paused job; answers once writes go on, or when the quota window is still spent",
-    )
-    async def resume_update(self) -> RestoreJobRecord:
-        return await self._resume_and_answer()
-
-    @resume_update.validator
-    def validate_resume(self) -> None:
-        self._gate.check_resume()
-
-    @workflow.update(
-        name="cancel",
-        description="stop for good; answers once the job has ended (the writes in flight land first)",
-    )
-    async def cancel_update(self) -> RestoreJobRecord:
-        return await self._cancel_and_answer()
-
-    @cancel_update.validator
-    def validate_cancel(self) -> None:
-        self._gate.check_cancel()
-
-    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
-    async def pause(self) -> None:
-        await self._gate.pause()
-
-    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
-    async def resume(self) -> None:
-        await self._gate.resume()
-
-    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
-    async def cancel(self) -> None:
-        await self._gate.cancel()
-
-    @workflow.query(description="the job's state now, as the Updates answer it")
-    def progress(self) -> RestoreJobRecord:
-        return self._record(self._visible_stage())
 
     # -- the job's row, its record, its steps ---------------------------------------------------
 
@@ -238,7 +226,7 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         s = self._state
         if s.completed_at is not None:
             return RestoreStage.FAILED if s.cancelled else RestoreStage.COMPLETED
-        return RestoreStage.PAUSED if s.is_paused() else RestoreStage.RESTORING
+        return RestoreStage.PAUSED if s.is_paused() else s.stage
 
     def _record(self, stage: RestoreStage) -> RestoreJobRecord:
         s = self._state
@@ -260,7 +248,13 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
         )
 
     def _request(self) -> RestoreRequest:
-        return RestoreRequest(restore_job_id=self._job_id, now=workflow.now())
+        return RestoreRequest(
+            restore_job_id=self._job_id,
+            now=workflow.now(),
+            stage=self._state.stage,
+            max_writes=self._options.writes_per_batch,
+            lag_allowance_seconds=self._options.lag_allowance_seconds,
+        )
 
     def _summary(self, activity: Any, arg: Any) -> str:
         return restore_step_summary(activity, arg)

@@ -35,8 +35,9 @@ def sync_step_summary(
 
 def restore_step_summary(activity: Callable[..., Any], arg: Any) -> str:
     if isinstance(arg, PlaylistRequest):
+        what = "take out of" if arg.stage == "removing" else "restore"
         return (
-            f"recreate playlist {arg.restore_playlist_id} of the snapshot:"
+            f"{what} playlist {arg.restore_playlist_id} of the snapshot:"
             f" up to {arg.max_writes} writes"
         )
     if isinstance(arg, RestoreMirror):

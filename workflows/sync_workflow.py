@@ -30,6 +30,11 @@ with workflow.unsafe.imports_passed_through():
     from playlist_sync.youtube.timeouts import HEARTBEAT_TIMEOUT
 
 from workflows.job_workflow import JobWorkflow
+from workflows.recorded_histories import (
+    plans_after_backup,
+    quota_in_mirror_answer,
+    waits_for_approval,
+)
 from workflows.retry_backoff import RetryBackoff
 from workflows.steps import RECENT_ERRORS_KEPT, NeedsUser, run_batches_in_parallel
 from workflows.summaries import sync_step_summary
@@ -40,7 +45,6 @@ from workflows.sync_state import (
     sync_details,
     sync_record,
 )
-from workflows.write_gate import Hold
 
 _STAGES = [
     SyncStage.BACKUP,
@@ -48,18 +52,14 @@ _STAGES = [
     SyncStage.ADD_VIDEOS,
     SyncStage.DELETE_PLAYLISTS,
 ]
-# The plan (which playlist each category adopts or gets new) is made after the backup.
-_RECONCILE_PATCH = "reconcile-plan"
-# A sync whose plan deletes more than its --max-delete starts paused (needs_approval).
-_APPROVAL_PATCH = "needs-approval"
 
 
 # Worker Versioning: auto-upgrade, not pinned. A sync runs for days and sleeps through quota
 # windows; pinned, it would hold every old worker version until it ended, and a fix (a new
 # build) would never reach the syncs already running. So a running sync moves to the
 # deployment's current version at its next workflow task, and every change to what this
-# workflow does is made replay-safe with `workflow.patched` (see retry_backoff.py and the write
-# gate), which the recorded histories in tests/sync/histories check. A versioned worker declares
+# workflow does is made replay-safe with `workflow.patched` (every marker and old branch is in
+# recorded_histories.py), which the recorded histories in tests/sync/histories check. A versioned worker declares
 # it as its default behaviour (playlist_sync/workers.py): declared here, it would be refused by
 # the unversioned workers (one worker, the demo, the tests) that run without a deployment.
 @workflow.defn(name="PlaylistSync")
@@ -86,33 +86,27 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
 
     @workflow.run
     async def run(self, input: SyncInput) -> SyncProgress:
-        if input.approval_needed and input.carried is None and workflow.patched(_APPROVAL_PATCH):
+        if input.approval_needed and input.carried is None and waits_for_approval():
             # Before the backup: nothing is read or written until the user approves the plan.
             self._state.pause_reason = PauseReason.NEEDS_APPROVAL
             self._raise_error(input.approval_needed)
-        for stage in _STAGES[_STAGES.index(self._state.stage) :]:
-            await self._enter(stage)
-            done = await self._plan(stage)
-            while not done:
-                # Between batches, nothing in flight: where the sync waits, or rolls over.
-                match self._gate.hold():
-                    case Hold.CANCELLED:
-                        message = f"cancelled by the user during {stage.value}"
-                        return await self._end_cancelled(SyncStage.FAILED, message)
-                    case Hold.UNTIL_RESET:
-                        # The quota window is spent: a durable timer to the reset (00:00 PT).
-                        await self._gate.sleep_until_reset()
-                    case Hold.UNTIL_RESUME:
-                        # Paused by the user, after failures in a row, or for `auth`.
-                        await self._gate.wait_for_resume()
-                    case None if workflow.info().is_continue_as_new_suggested():
-                        # A long history: go on in a new run with the ids and counts.
-                        await self._roll_over(
-                            self._input.model_copy(update={"carried": self._state})
-                        )
-                    case None:
-                        done = await self._write(stage)
-        return await self._finish(SyncStage.COMPLETED)
+        return await self._run_stages()
+
+    def _stages_left(self) -> list[SyncStage]:
+        return _STAGES[_STAGES.index(self._state.stage) :]
+
+    async def _begin(self, stage: SyncStage) -> bool:
+        await self._enter(stage)
+        return await self._plan(stage)
+
+    def _carried(self) -> SyncInput:
+        return self._input.model_copy(update={"carried": self._state})
+
+    def _cancel_message(self, stage: SyncStage) -> str:
+        return f"cancelled by the user during {stage.value}"
+
+    def _ended_stage(self, *, cancelled: bool) -> SyncStage:
+        return SyncStage.FAILED if cancelled else SyncStage.COMPLETED
 
     async def _enter(self, stage: SyncStage) -> None:
         s = self._state
@@ -128,7 +122,7 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
         there is nothing to write (add_videos: every video is in place)."""
         s = self._state
         if stage == SyncStage.CREATE_PLAYLISTS:
-            if not s.planned and workflow.patched(_RECONCILE_PATCH):
+            if not s.planned and plans_after_backup():
                 # From YouTube's truth (the backup just read), before any write.
                 await self._bookkeeping(SyncActivities.plan_sync, self._request())
                 s.planned = True
@@ -212,58 +206,6 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
         self._note_errors([error])
         self._unmirrored_errors.append(error)
 
-    # -- pause, resume, cancel: Updates, which refuse what cannot take effect and answer with
-    # the job's state once the request has taken effect; and Signals of the same names, for
-    # scripts and for syncs started before the Updates (their histories replay on them).
-
-    @workflow.update(
-        name="pause", description="pause writing; answers once the writes in flight have landed"
-    )
-    async def pause_update(self) -> SyncProgress:
-        return await self._pause_and_answer()
-
-    @pause_update.validator
-    def validate_pause(self) -> None:
-        self._gate.check_pause()
-
-    @workflow.update(
-        name="resume",
-        description="resume a paused job; answers once writes go on, or when the quota window is still spent",
-    )
-    async def resume_update(self) -> SyncProgress:
-        return await self._resume_and_answer()
-
-    @resume_update.validator
-    def validate_resume(self) -> None:
-        self._gate.check_resume()
-
-    @workflow.update(
-        name="cancel",
-        description="stop for good; answers once the job has ended (the writes in flight land first)",
-    )
-    async def cancel_update(self) -> SyncProgress:
-        return await self._cancel_and_answer()
-
-    @cancel_update.validator
-    def validate_cancel(self) -> None:
-        self._gate.check_cancel()
-
-    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
-    async def pause(self) -> None:
-        await self._gate.pause()
-
-    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
-    async def resume(self) -> None:
-        await self._gate.resume()
-
-    @workflow.signal(description="the Update's body, unanswered (scripts; older jobs)")
-    async def cancel(self) -> None:
-        await self._gate.cancel()
-
-    @workflow.query(description="the job's state now, as the Updates answer it")
-    def progress(self) -> SyncProgress:
-        return self._record(self._visible_stage())
-
     # -- the job's row, its record, its steps ---------------------------------------------------
 
     async def _mirror(self, stage: SyncStage | None = None) -> None:
@@ -275,11 +217,8 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
             answer: MirrorAnswer | int = await self._bookkeeping(
                 SyncActivities.mirror_sync_job, mirror
             )
-            if isinstance(answer, MirrorAnswer):
-                self._state.quota_used = answer.quota_used_by_sync
-                self._window = answer
-            else:  # an answer recorded before the mirror told the window's quota
-                self._state.quota_used = answer
+            self._state.quota_used, window = quota_in_mirror_answer(answer)
+            self._window = window or self._window
             self._show_stage(shown)
             workflow.set_current_details(sync_details(self._state, shown, self._window))
 

@@ -36,6 +36,11 @@ with workflow.unsafe.imports_passed_through():
     from playlist_sync.youtube.costs import WRITE_COST
 
 from workflows.current_details import reset_summary
+from workflows.recorded_histories import (
+    ResumeFlag,
+    mirrors_resume_in_quota_sleep,
+    resumes_counted,
+)
 
 # The pauses only the user ends, with `resume` (after `auth` for AUTH_REQUIRED).
 _ENDED_BY_RESUME = (
@@ -45,7 +50,6 @@ _ENDED_BY_RESUME = (
     # Only ever set on syncs started with a deletion guard (no earlier history holds it).
     PauseReason.NEEDS_APPROVAL,
 )
-_RESUME_NEVER_LOST = "resume-never-lost"
 
 T = TypeVar("T")
 
@@ -92,7 +96,7 @@ class WriteGate:
         # ... and how many of them it has answered: gone on, or found the quota still spent.
         self._resumes_answered = 0
         # Only for histories recorded before the count: the old flag.
-        self._resume_requested = False
+        self._old_flag = ResumeFlag()
 
     def writes_allowed(self) -> bool:
         return self._state.writes_allowed()
@@ -113,11 +117,11 @@ class WriteGate:
         early `resume` wakes it to look at the quota, and it goes on if one write fits."""
         s = self._state
         s.next_resume_at = s.next_resume_at or workflow.now() + timedelta(hours=1)
-        counted = workflow.patched(_RESUME_NEVER_LOST)
+        counted = resumes_counted()
         await self._mirror()
         while True:
             if not counted:
-                self._resume_requested = False
+                self._old_flag.requested = False
             try:
                 await workflow.wait_condition(
                     lambda: self._resume_pending(counted) or s.cancel_requested,
@@ -150,28 +154,14 @@ class WriteGate:
         s = self._state
         if s.user_paused:
             s.pause_reason = PauseReason.USER_PAUSED
-        if not workflow.patched(_RESUME_NEVER_LOST):
-            await self._wait_for_resume_flag()
+        if not resumes_counted():
+            await self._old_flag.wait_for_resume(s, self._mirror)
             return
         await self._mirror()
         await workflow.wait_condition(lambda: not self._held_for_user() or s.cancel_requested)
         if s.cancel_requested:
             return
         self._resumes_acted_on = self._resumes_answered = self._resumes_received
-        await self._mirror()
-
-    async def _wait_for_resume_flag(self) -> None:
-        """The wait as histories recorded before `resume-never-lost` ran it: the flag is cleared
-        after the mirror, so a resume that arrived during that mirror was lost."""
-        s = self._state
-        await self._mirror()
-        self._resume_requested = False
-        await workflow.wait_condition(lambda: self._resume_requested or s.cancel_requested)
-        if s.cancel_requested:
-            return
-        s.pause_reason = None
-        s.consecutive_failures = 0
-        s.last_resumed_at = workflow.now()
         await self._mirror()
 
     @property
@@ -190,7 +180,7 @@ class WriteGate:
     def _resume_pending(self, counted: bool) -> bool:
         if counted:
             return self._resumes_received > self._resumes_acted_on
-        return self._resume_requested
+        return self._old_flag.requested
 
     async def count_write(self, step: Awaitable[T]) -> T:
         """Run a step that may write to YouTube, counted as in flight until it has landed."""
@@ -256,7 +246,7 @@ class WriteGate:
         was_paused_by_user = s.user_paused
         held = not s.writes_allowed()
         s.user_paused = False
-        counted = workflow.patched(_RESUME_NEVER_LOST)
+        counted = resumes_counted()
         if s.pause_reason in (_ENDED_BY_RESUME if counted else (PauseReason.USER_PAUSED,)):
             # Still asleep until the reset if the quota was spent meanwhile.
             s.pause_reason = (
@@ -267,15 +257,10 @@ class WriteGate:
             s.consecutive_failures = 0
             if s.writes_allowed():
                 s.last_resumed_at = workflow.now()
-        self._resume_requested = True
+        self._old_flag.requested = True
         # Resumed during a quota sleep, the sync stays asleep but is no longer "paused by the
-        # user": say so in Postgres now, not at the reset hours later. (Histories recorded
-        # before this mirror existed replay without it.)
-        if (
-            was_paused_by_user
-            and s.next_resume_at
-            and workflow.patched("mirror-resume-in-quota-sleep")
-        ):
+        # user": say so in Postgres now, not at the reset hours later.
+        if was_paused_by_user and s.next_resume_at and mirrors_resume_in_quota_sleep():
             await self._mirror()
 
     async def cancel(self) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from typing import cast
 
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -29,12 +28,6 @@ from workflows.sync_workflow import PlaylistSyncWorkflow
 # How long to wait for the answer: a pause answers once the writes in flight have landed (a
 # write waits up to 30 s for YouTube).
 ANSWER_SECONDS = 120.0
-
-_UPDATES = {
-    "pause": PlaylistSyncWorkflow.pause_update,
-    "resume": PlaylistSyncWorkflow.resume_update,
-    "cancel": PlaylistSyncWorkflow.cancel_update,
-}
 
 _HELP = {
     "pause": (
@@ -84,11 +77,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 " sync (is `worker.py` running?)"
             )
             return 0
-        answer = await asyncio.wait_for(
-            handle.execute_update(_UPDATES[args.action]), ANSWER_SECONDS
+        # By name: the Updates are the job workflows' shared ones, which answer each
+        # workflow's own record (workflows/job_workflow.py).
+        state: SyncProgress = await asyncio.wait_for(
+            handle.execute_update(args.action, result_type=SyncProgress), ANSWER_SECONDS
         )
-        # The SDK types an async update named with `name=` as answering its coroutine.
-        state = cast(SyncProgress, answer)
     except WorkflowUpdateFailedError as failure:
         cause = failure.cause
         reason = cause.message if isinstance(cause, ApplicationError) else str(cause)

@@ -1,5 +1,6 @@
-"""`restore SNAPSHOT_ID [--json] [--follow] [--dry-run]`: recreate the playlists of a backup
-snapshot that are gone from YouTube, after showing what that is and what it costs."""
+"""`restore SNAPSHOT_ID [--keep-new] [--json] [--follow] [--dry-run]`: make YouTube what a backup
+snapshot holds (playlists edited back in place, or made again when gone; the playlists syncs made
+since deleted once their videos are back), after showing what that is and what it costs."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from playlist_sync.cli.follow import POLL_SECONDS
 from playlist_sync.cli.jobs import web_ui_link
 from playlist_sync.cli.restore_selection import chosen_playlists, narrowed
 from playlist_sync.config import Settings
+from playlist_sync.library.account import check_account
 from playlist_sync.restore.job_store import RestoreRefused, get_restore_job
-from playlist_sync.restore.models import RestoreJobRecord, RestorePlan
+from playlist_sync.restore.models import PlaylistToRestore, RestoreJobRecord, RestorePlan
 from playlist_sync.restore.planning import SnapshotNotFound, plan_restore
 from playlist_sync.starters.restore import check_can_start, create_restore, start_restore_workflow
 from playlist_sync.temporal_client import connect
@@ -33,15 +35,20 @@ UNAVAILABLE_SHOWN = 10
 def register(commands: argparse._SubParsersAction) -> None:
     restore = commands.add_parser(
         "restore",
-        help="recreate, from a backup snapshot, the playlists a sync deleted",
-        description="Recreates every playlist of the backup snapshot that YouTube no longer "
-        "has (neither the original nor a copy an earlier restore made): its title, "
-        "description, privacy and videos in order; deleted and private videos are skipped "
-        "and reported. Shows what it will do and what it costs first, then starts a durable "
-        "workflow that sleeps through quota resets. Refused (exit 2) while a sync or another "
-        "restore is active.",
+        help="make YouTube what a backup snapshot holds",
+        description="Brings every playlist of the backup snapshot back as it was: in place "
+        "when YouTube still has it (an adopted one is renamed and edited back; its id does not "
+        "change), made again when it is gone (title, description, privacy, videos in order); "
+        "deleted and private videos are skipped and reported. The playlists syncs made after "
+        "the snapshot are deleted once every available video of theirs is in a restored "
+        "playlist (--keep-new keeps them); any other playlist is left alone. Shows what it "
+        "will do and what it costs first, then starts a durable workflow that sleeps through "
+        "quota resets. Refused (exit 2) while a sync or another restore is active.",
     )
     restore.add_argument("snapshot", metavar="SNAPSHOT_ID", help="a backup snapshot's id")
+    restore.add_argument(
+        "--keep-new", action="store_true", help="keep the playlists syncs made after the snapshot"
+    )
     restore.add_argument("--json", action="store_true", help="print one JSON object")
     restore.add_argument("--follow", action="store_true", help="then wait, showing progress")
     restore.add_argument(
@@ -61,17 +68,18 @@ def register(commands: argparse._SubParsersAction) -> None:
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     snapshot_id = _snapshot_id(args.snapshot)
     async with database(settings) as pool:
-        plan = await _plan(pool, settings, snapshot_id)
+        plan = await _plan(pool, settings, snapshot_id, keep_new=args.keep_new)
         if args.playlist:
             plan = narrowed(plan, await chosen_playlists(pool, snapshot_id, args.playlist))
         if not args.json:
             _print_plan(plan)
-        if not plan.playlists or args.dry_run:
+        if plan.nothing_to_do or args.dry_run:
             if args.json:
                 print(json.dumps(_summary(plan, None)), flush=True)
-            elif not plan.playlists:
+            elif plan.nothing_to_do:
                 print(
-                    f"Nothing to restore: every playlist of snapshot {snapshot_id} is on YouTube."
+                    f"Nothing to restore: YouTube holds every playlist of snapshot {snapshot_id}"
+                    " as it was."
                 )
             else:
                 print("Dry run: nothing was started.")
@@ -87,7 +95,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Started restore {restore_job_id} (workflow {job.workflow_id}).")
             print(f"Web UI: {web_ui_link(settings, job.workflow_id)}")
             print(
-                "Note: a later `import` and sync treat the recreated playlists as old ones;"
+                "Note: a later `import` and sync treat the restored playlists as old ones;"
                 " list them under keep_playlists to keep them.",
                 flush=True,
             )
@@ -107,7 +115,9 @@ def _snapshot_id(text: str) -> int:
     return int(text)
 
 
-async def _plan(pool: asyncpg.Pool, settings: Settings, snapshot_id: int) -> RestorePlan:
+async def _plan(
+    pool: asyncpg.Pool, settings: Settings, snapshot_id: int, *, keep_new: bool
+) -> RestorePlan:
     # Refused before YouTube is read: a refused restore costs nothing.
     exists = await pool.fetchval("SELECT 1 FROM backup_snapshots WHERE id = $1", snapshot_id)
     try:
@@ -118,12 +128,15 @@ async def _plan(pool: asyncpg.Pool, settings: Settings, snapshot_id: int) -> Res
         from playlist_sync.youtube.client import youtube_client_from_settings
 
         youtube = await youtube_client_from_settings(settings, pool)
+        # The snapshot is of the imported channel: a grant of another plans nothing for it.
+        await check_account(youtube, pool)
         return await plan_restore(
             youtube,
             pool,
             snapshot_id,
             daily_quota=settings.youtube_daily_quota,
             reset=settings.quota_reset,
+            keep_new=keep_new,
         )
     except (SnapshotNotFound, RestoreRefused) as refusal:
         raise BadInput(str(refusal)) from None
@@ -157,39 +170,52 @@ def _print_plan(plan: RestorePlan) -> None:
     total = len(plan.playlists) + len(plan.still_on_youtube)
     print(
         f"Backup snapshot {plan.snapshot_id} (taken {taken}) holds {total} playlists;"
-        f" {len(plan.playlists)} are gone from YouTube."
+        f" {len(plan.playlists)} are not on YouTube as they were."
     )
     if plan.still_on_youtube:
-        print("Still on YouTube, left alone: " + ", ".join(repr(t) for t in plan.still_on_youtube))
-    if not plan.playlists:
-        return
-    print("Recreate:")
-    width = max(len(repr(p.title)) for p in plan.playlists)
-    for playlist in plan.playlists:
-        skipped = len(playlist.unavailable)
-        note = f" ({skipped} unavailable, skipped)" if skipped else ""
-        if playlist.copy_playlist_id is not None:
-            note += (
-                f"; completes the copy {playlist.copy_playlist_id} an unfinished restore left,"
-                f" {len(playlist.added_positions)} videos already in"
-            )
-        print(
-            f"  {playlist.title!r:<{width}}  {playlist.privacy_status:<8}"
-            f" {playlist.videos_to_add} videos{note}"
-        )
+        print("As they were, left alone: " + ", ".join(repr(t) for t in plan.still_on_youtube))
+    if plan.playlists:
+        print("Restore:")
+        width = max(len(repr(p.title)) for p in plan.playlists)
+        for playlist in plan.playlists:
+            print(f"  {playlist.title!r:<{width}}  {playlist.privacy_status:<8} {_what(playlist)}")
     unavailable = [(p.title, v, r) for p in plan.playlists for v, r in p.unavailable.items()]
     for title, video_id, reason in unavailable[:UNAVAILABLE_SHOWN]:
         print(f"  skipped in {title!r}: {video_id} ({reason})")
     if len(unavailable) > UNAVAILABLE_SHOWN:
         print(f"  ... and {len(unavailable) - UNAVAILABLE_SHOWN} more unavailable videos")
-    playlist_writes = sum(p.writes for p in plan.playlists) - plan.items
+    if plan.to_delete:
+        print("Delete once every available video of theirs is in a restored playlist:")
+        for new in plan.to_delete:
+            print(f"  {new.title!r} ({new.youtube_playlist_id}, {new.videos} videos)")
+    elif plan.keep_new:
+        print("The playlists syncs made after the snapshot are kept (--keep-new).")
+    writes = sum(p.writes for p in plan.playlists) + len(plan.to_delete)
     print(
-        f"Cost: {playlist_writes} playlist writes (create, then set the snippet) +"
-        f" {plan.items} video inserts, 50 units each = {plan.quota_cost:,} units, about"
+        f"Cost: {writes} writes, 50 units each = {plan.quota_cost:,} units, about"
         f" {plan.estimated_windows} quota window(s)"
         f" ({plan.quota_remaining_now:,} of {plan.daily_quota_limit:,} left in this one).",
         flush=True,
     )
+
+
+def _what(playlist: PlaylistToRestore) -> str:
+    """What restoring one playlist takes, in words."""
+    skipped = len(playlist.unavailable)
+    note = f" ({skipped} unavailable, skipped)" if skipped else ""
+    if not playlist.in_place:
+        return f"made again: 2 playlist writes, {playlist.videos_to_add} videos{note}"
+    edits = [
+        f"{n} {word}"
+        for n, word in (
+            (playlist.inserts, "added"),
+            (playlist.moves, "moved"),
+            (playlist.removals, "removed"),
+        )
+        if n
+    ]
+    snippet = [] if playlist.snippet_ok else ["title, description and privacy set back"]
+    return f"in place ({playlist.target_playlist_id}): " + ", ".join(snippet + edits) + note
 
 
 def _summary(plan: RestorePlan, job: RestoreJobRecord | None) -> dict[str, Any]:
@@ -197,6 +223,8 @@ def _summary(plan: RestorePlan, job: RestoreJobRecord | None) -> dict[str, Any]:
         "restoreJobId": job.id if job else None,
         "workflowId": job.workflow_id if job else None,
         "playlists": len(plan.playlists),
+        "inPlace": sum(p.in_place for p in plan.playlists),
+        "toDelete": len(plan.to_delete),
         "items": plan.items,
         "quotaCost": plan.quota_cost,
         "unavailableItems": plan.unavailable_items,
@@ -240,8 +268,9 @@ def _progress_line(job: RestoreJobRecord) -> str:
     r = job.results
     text = (
         f"{job.stage.value}: {r.items_done}/{job.total} videos ({r.items_added} added,"
-        f" {r.items_skipped} skipped, {r.items_failed} failed), {r.playlists_restored} playlists"
-        f" recreated, {job.quota_used:,} units"
+        f" {r.items_in_place} in place, {r.items_skipped} skipped, {r.items_failed} failed),"
+        f" {r.playlists_restored} playlists restored, {r.playlists_deleted} deleted,"
+        f" {job.quota_used:,} units"
     )
     if job.pause_reason is not None:
         text += f"; paused: {job.pause_reason.value}"

@@ -48,13 +48,16 @@ async def chosen_playlists(pool: asyncpg.Pool, snapshot_id: int, refs: list[str]
 
 
 def narrowed(plan: RestorePlan, chosen: dict[str, str]) -> RestorePlan:
-    """The plan for the chosen playlists only, with its cost and windows."""
+    """The plan for the chosen playlists only, with its cost and windows. It deletes none of
+    the playlists syncs made since: their videos may belong to playlists left as they are."""
     dropped = [p for p in plan.playlists if p.youtube_playlist_id not in chosen]
-    cost = plan.quota_cost - WRITE_COST * sum(p.writes for p in dropped)
+    deletes = len(plan.to_delete)
+    cost = plan.quota_cost - WRITE_COST * (sum(p.writes for p in dropped) + deletes)
     return plan.model_copy(
         update={
             "playlists": [p for p in plan.playlists if p.youtube_playlist_id in chosen],
             "still_on_youtube": [t for t in plan.still_on_youtube if t in chosen.values()],
+            "to_delete": [],
             "quota_cost": cost,
             "estimated_windows": windows_needed(
                 cost, plan.daily_quota_limit, plan.quota_remaining_now

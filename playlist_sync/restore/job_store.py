@@ -22,15 +22,17 @@ def workflow_id_for(restore_job_id: int) -> str:
 
 
 async def create_restore_job(pool: asyncpg.Pool, plan: RestorePlan) -> int:
-    """The job, a row per playlist and per item, in one transaction: the plan as shown."""
+    """The job, a row per playlist and per item, and one per new playlist to delete, in one
+    transaction: the plan as shown."""
     async with pool.acquire() as conn, conn.transaction():
         try:
             job_id = await conn.fetchval(
-                """INSERT INTO restore_jobs (backup_snapshot_id, total, preview)
-                   VALUES ($1, $2, $3) RETURNING id""",
+                """INSERT INTO restore_jobs (backup_snapshot_id, total, preview, keep_new)
+                   VALUES ($1, $2, $3, $4) RETURNING id""",
                 plan.snapshot_id,
                 sum(len(p.video_ids) for p in plan.playlists),
                 plan.to_json(),
+                plan.keep_new,
             )
         except asyncpg.UniqueViolationError:
             active = await active_restore(pool)
@@ -45,8 +47,10 @@ async def create_restore_job(pool: asyncpg.Pool, plan: RestorePlan) -> int:
         for position, playlist in enumerate(plan.playlists):
             playlist_row = await conn.fetchval(
                 """INSERT INTO restore_playlists (restore_job_id, position, original_playlist_id,
-                       title, description, privacy_status, youtube_playlist_id, described_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN now() END)
+                       title, description, privacy_status, youtube_playlist_id, in_place,
+                       described_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7::text, $7::text IS NOT NULL,
+                           CASE WHEN $8 THEN now() END)
                    RETURNING id""",
                 job_id,
                 position,
@@ -54,32 +58,22 @@ async def create_restore_job(pool: asyncpg.Pool, plan: RestorePlan) -> int:
                 playlist.title,
                 playlist.description,
                 playlist.privacy_status,
-                playlist.copy_playlist_id,
-                playlist.described,
+                playlist.target_playlist_id,
+                playlist.snippet_ok,
             )
             reasons = [playlist.unavailable.get(video_id) for video_id in playlist.video_ids]
-            # Continuing an unfinished copy: its items that are in stay done, and one whose
-            # insert was in flight stays uncertain, so it is read back before anything else.
             skipped_rows = await conn.fetch(
                 """INSERT INTO restore_items (restore_playlist_id, position, youtube_video_id,
-                       status, error_message, completed_at, youtube_item_id, insert_started_at)
+                       status, error_message, completed_at)
                    SELECT $1, i.position - 1, i.video_id,
-                          CASE WHEN old.status = 'completed' THEN 'completed'
-                               WHEN i.reason IS NULL THEN 'pending' ELSE 'skipped' END,
-                          CASE WHEN old.status IS DISTINCT FROM 'completed' THEN i.reason END,
-                          CASE WHEN old.status = 'completed' THEN old.completed_at
-                               WHEN i.reason IS NOT NULL THEN now() END,
-                          CASE WHEN old.status = 'completed' THEN old.youtube_item_id END,
-                          CASE WHEN old.status = 'pending' THEN old.insert_started_at END
+                          CASE WHEN i.reason IS NULL THEN 'pending' ELSE 'skipped' END,
+                          i.reason, CASE WHEN i.reason IS NOT NULL THEN now() END
                    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY
                         AS i(video_id, reason, position)
-                   LEFT JOIN restore_items old ON old.restore_playlist_id = $4
-                        AND old.position = i.position - 1 AND old.youtube_video_id = i.video_id
                    RETURNING youtube_video_id, status, error_message""",
                 playlist_row,
                 playlist.video_ids,
                 reasons,
-                playlist.continues,
             )
             skipped += [
                 RestoreError(
@@ -91,6 +85,11 @@ async def create_restore_job(pool: asyncpg.Pool, plan: RestorePlan) -> int:
                 for row in skipped_rows
                 if row["status"] == "skipped"
             ]
+        await conn.executemany(
+            """INSERT INTO restore_deletions (restore_job_id, youtube_playlist_id, title)
+               VALUES ($1, $2, $3)""",
+            [(job_id, p.youtube_playlist_id, p.title) for p in plan.to_delete],
+        )
         await append_errors(conn, job_id, skipped)
     return int(job_id)
 
@@ -159,7 +158,12 @@ async def restore_totals(db: Any, restore_job_id: int) -> RestoreResults:
                 AND status <> 'failed') AS restored,
              (SELECT count(*) FROM restore_playlists WHERE restore_job_id = $1
                 AND status = 'failed') AS failed_playlists,
-             count(*) FILTER (WHERE i.status = 'completed') AS added,
+             (SELECT count(*) FROM restore_deletions WHERE restore_job_id = $1
+                AND status = 'deleted') AS deleted,
+             (SELECT count(*) FROM restore_deletions WHERE restore_job_id = $1
+                AND status = 'kept') AS kept,
+             count(*) FILTER (WHERE i.status = 'completed' AND i.added) AS added,
+             count(*) FILTER (WHERE i.status = 'completed' AND NOT i.added) AS in_place,
              count(*) FILTER (WHERE i.status = 'skipped') AS skipped,
              count(*) FILTER (WHERE i.status = 'failed') AS failed
            FROM restore_items i JOIN restore_playlists p ON p.id = i.restore_playlist_id
@@ -170,8 +174,11 @@ async def restore_totals(db: Any, restore_job_id: int) -> RestoreResults:
         playlists_restored=row["restored"],
         playlists_failed=row["failed_playlists"],
         items_added=row["added"],
+        items_in_place=row["in_place"],
         items_skipped=row["skipped"],
         items_failed=row["failed"],
+        playlists_deleted=row["deleted"],
+        playlists_kept=row["kept"],
     )
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from playlist_sync.models import PauseReason
 from playlist_sync.pause_state import PauseState
 from playlist_sync.restore.models import RestoreError, RestoreResults, RestoreStage
+from playlist_sync.sync.payloads import LAG_ALLOWANCE_SECONDS
 
 
 class RestoreOptions(BaseModel):
@@ -19,6 +20,11 @@ class RestoreOptions(BaseModel):
     failures_before_pause: int = 10
     # How soon a batch whose worker died is handed to another: a batch heartbeats every write.
     heartbeat_seconds: float = 20
+    # A playlist whose batches keep failing waits this long, doubling, before its next batch.
+    retry_delay_seconds: float = 1.0
+    max_retry_delay_seconds: float = 60.0
+    # How far YouTube's lists may trail its writes: a read sooner after a write proves nothing.
+    lag_allowance_seconds: float = LAG_ALLOWANCE_SECONDS
 
 
 class RestoreState(PauseState):
@@ -29,7 +35,9 @@ class RestoreState(PauseState):
     total: int = 0
     recent_errors: list[RestoreError] = Field(default_factory=list)
     quota_used: int = 0
-    # The restore_playlists rows with work left; None until the first activity listed them.
+    # The stage it is in (restores started before the stages were all restoring).
+    stage: RestoreStage = RestoreStage.RESTORING
+    # The stage's rows with work left; None until the stage's first activity listed them.
     playlists_pending: list[int] | None = None
     started_at: datetime | None = None
 
@@ -45,6 +53,9 @@ class RestoreRequest(BaseModel):
     restore_job_id: int
     # The workflow's clock: the ledger charges the window the workflow believes it is in.
     now: datetime
+    stage: RestoreStage = RestoreStage.RESTORING
+    max_writes: int = 50
+    lag_allowance_seconds: float = LAG_ALLOWANCE_SECONDS
 
 
 class PlaylistRequest(RestoreRequest):
@@ -67,7 +78,12 @@ class PlaylistOutcome(BaseModel):
     failed: int = 0
     remaining: int = 0
     quota_exhausted: bool = False
+    # YouTube's limit on new playlists (or ours, YOUTUBE_PLAYLIST_CREATES_PER_DAY): until the
+    # next window.
+    creation_limited: bool = False
     next_reset: datetime | None = None
+    # A write's answer was an error another try may get past: the next batch reads first.
+    retry_later: bool = False
     # The job was paused or cancelled (seen in Postgres) before the batch's next write.
     held: bool = False
     consecutive_failures: int = 0

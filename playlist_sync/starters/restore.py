@@ -28,6 +28,8 @@ def memo_for(plan: RestorePlan) -> dict[str, int]:
     return {
         "backupSnapshotId": plan.snapshot_id,
         "playlistsToRestore": len(plan.playlists),
+        "playlistsInPlace": sum(p.in_place for p in plan.playlists),
+        "playlistsToDelete": len(plan.to_delete),
         "videosToAdd": plan.items,
         "unavailableVideos": plan.unavailable_items,
         "totalQuotaCost": plan.quota_cost,
@@ -81,6 +83,7 @@ async def start_restore_workflow(
             static_summary=(
                 f"Restore {restore_job_id} of snapshot {plan.snapshot_id}:"
                 f" {len(plan.playlists)} playlists, {plan.items:,} videos,"
+                f" {len(plan.to_delete)} to delete,"
                 f" {plan.quota_cost:,} quota units"
             ),
             search_attributes=TypedSearchAttributes(

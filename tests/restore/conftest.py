@@ -90,24 +90,25 @@ async def run_sync(world: SyncWorld, categories: str, tmp_path: Path) -> int:
     return result.backup_snapshot_id
 
 
-async def plan(world: SyncWorld, snapshot_id: int) -> RestorePlan:
+async def plan(world: SyncWorld, snapshot_id: int, *, keep_new: bool = False) -> RestorePlan:
     return await plan_restore(
         world.youtube,
         world.pool,
         snapshot_id,
         daily_quota=world.settings.youtube_daily_quota,
         reset=world.settings.quota_reset,
+        keep_new=keep_new,
     )
 
 
 async def restore(
-    world: SyncWorld, snapshot_id: int, **options: float
+    world: SyncWorld, snapshot_id: int, *, keep_new: bool = False, **options: float
 ) -> tuple[int, WorkflowHandle[Any, RestoreJobRecord]]:
     return await start_restore(
         world.client,
         world.pool,
         world.settings,
-        await plan(world, snapshot_id),
+        await plan(world, snapshot_id, keep_new=keep_new),
         options=RestoreOptions(**options),
     )
 
@@ -141,6 +142,15 @@ def as_restored(backup: dict[str, Any]) -> dict[str, Any]:
         "description": backup["description"],
         "privacyStatus": backup["privacyStatus"],
         "items": [v for v in backup["items"] if v not in UNAVAILABLE | {ALPHA[2]}],
+    }
+
+
+def available(playlist: dict[str, Any]) -> dict[str, Any]:
+    """A playlist on YouTube as `as_restored` describes it: snippet and available videos."""
+    return {
+        "description": playlist["description"],
+        "privacyStatus": playlist["privacyStatus"],
+        "items": [v for v in playlist["items"] if v not in UNAVAILABLE | {ALPHA[2]}],
     }
 
 

@@ -11,7 +11,14 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.cli.app import main
-from tests.restore.conftest import SMALL_CATEGORIES, as_restored, backed_up, on_youtube, run_sync
+from tests.restore.conftest import (
+    SMALL_CATEGORIES,
+    as_restored,
+    available,
+    backed_up,
+    on_youtube,
+    run_sync,
+)
 from tests.sync.world import SyncWorld, sync_world
 
 
@@ -57,16 +64,21 @@ async def test_restore_command_previews_then_starts_and_refuses_clearly(
             == f"error: no backup snapshot {snapshot_id + 1}; the snapshots are: {snapshot_id}\n"
         )
 
-        # The preview: what is recreated, what is skipped, and the cost, before anything runs.
+        # The preview: what is edited back in place, what is made again, what is skipped, and
+        # the cost, before anything runs. The sync adopted Alpha (renamed it "Everything" and
+        # put Beta's videos in it) and deleted Beta.
+        alpha = (await backed_up(world, snapshot_id))["Alpha"]["id"]
         code, out, err = await restore(str(snapshot_id), "--dry-run")
         assert code == 0, err
-        assert "2 are gone from YouTube" in out and "left alone: 'Gamma'" in out
-        assert "'Alpha'  public" in out and "5 videos (1 unavailable, skipped)" in out
-        assert "'Beta'   unlisted 5 videos" in out
+        assert "2 are not on YouTube as they were" in out and "left alone: 'Gamma'" in out
+        assert (
+            f"'Alpha'  public   in place ({alpha}): title, description and privacy set back,"
+            " 5 removed (1 unavailable, skipped)"
+        ) in out
+        assert "'Beta'   unlisted made again: 2 playlist writes, 5 videos" in out
         assert "skipped in 'Alpha': alp000000002 (video deleted)" in out
-        # 2 playlists x 2 writes + 10 videos = 14 writes of 50 units.
-        assert "4 playlist writes (create, then set the snippet) + 10 video inserts" in out
-        assert "= 700 units, about 1 quota window(s)" in out
+        # Alpha: 1 update + 5 removals; Beta: 2 playlist writes + 5 inserts = 13 writes.
+        assert "Cost: 13 writes, 50 units each = 650 units, about 1 quota window(s)" in out
         assert "Dry run" in out
         assert await world.pool.fetchval("SELECT count(*) FROM restore_jobs") == 0
 
@@ -80,22 +92,27 @@ async def test_restore_command_previews_then_starts_and_refuses_clearly(
             code, out, err = await restore(str(snapshot_id), "--json", "--follow")
         assert code == 0, err
         answer = json.loads(out)
-        assert answer["playlists"] == 2 and answer["items"] == 10 and answer["quotaCost"] == 700
+        assert answer["playlists"] == 2 and answer["items"] == 5 and answer["quotaCost"] == 650
+        assert answer["inPlace"] == 1 and answer["toDelete"] == 0
         assert answer["workflowId"] == f"playlist-restore-{answer['restoreJobId']}"
         assert answer["stage"] == "completed"
-        assert answer["results"]["itemsAdded"] == 10 and answer["quotaUsed"] == 700
+        assert answer["results"]["itemsAdded"] == 5 and answer["quotaUsed"] >= 650
         backup = await backed_up(world, snapshot_id)
         now = on_youtube(world)
+        assert set(now) == {"Alpha", "Beta", "Gamma"} and now["Alpha"]["id"] == alpha
         for title in ("Alpha", "Beta"):
-            assert {k: v for k, v in now[title].items() if k != "id"} == as_restored(backup[title])
+            assert available(now[title]) == as_restored(backup[title])
 
         # Everything is back: nothing to do, and no job or workflow for it.
         code, out, err = await restore(str(snapshot_id))
         assert code == 0, err
-        assert f"Nothing to restore: every playlist of snapshot {snapshot_id} is on YouTube." in out
+        assert (
+            f"Nothing to restore: YouTube holds every playlist of snapshot {snapshot_id} as it was."
+        ) in out
         code, out, err = await restore(str(snapshot_id), "--json")
         assert code == 0 and json.loads(out) == {
-            "restoreJobId": None, "workflowId": None, "playlists": 0, "items": 0,
-            "quotaCost": 0, "unavailableItems": 0, "estimatedWindows": 0,
+            "restoreJobId": None, "workflowId": None, "playlists": 0, "inPlace": 0,
+            "toDelete": 0, "items": 0, "quotaCost": 0, "unavailableItems": 0,
+            "estimatedWindows": 0,
         }  # fmt: skip
         assert await world.pool.fetchval("SELECT count(*) FROM restore_jobs") == 1

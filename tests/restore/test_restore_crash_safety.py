@@ -10,11 +10,12 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
-from playlist_sync.restore.recreation import marker
+from playlist_sync.restore.playlist_making import marker
 from playlist_sync.starters.restore import create_restore, start_restore_workflow
 from tests.restore.conftest import (
     SMALL_CATEGORIES,
     as_restored,
+    available,
     backed_up,
     on_youtube,
     plan,
@@ -45,34 +46,33 @@ async def test_writes_made_before_a_crash_are_found_not_made_again(
                 "SELECT * FROM restore_playlists WHERE restore_job_id = $1", restore_job_id
             )
         }
-        # Alpha: playlists.insert happened (with the restore's marker), its id was never saved.
-        alpha = rows["Alpha"]
-        made = await world.youtube.create_youtube_playlist(
-            "Alpha", marker(restore_job_id, alpha["id"]), "private"
-        )
-        await world.pool.execute(
-            "UPDATE restore_playlists SET create_requested_at = now() WHERE id = $1", alpha["id"]
-        )
-        # Beta: recreated and recorded; its first video's insert happened, unrecorded.
+        # Beta (gone): playlists.insert happened (with the restore's marker), its id never saved.
         beta = rows["Beta"]
-        beta_id = await world.youtube.create_youtube_playlist(
-            "Beta", beta["description"], beta["privacy_status"]
+        made = await world.youtube.create_youtube_playlist(
+            "Beta", marker(restore_job_id, beta["id"]), "private"
         )
         await world.pool.execute(
-            """UPDATE restore_playlists SET youtube_playlist_id = $2, described_at = now()
-               WHERE id = $1""",
-            beta["id"],
-            beta_id,
+            "UPDATE restore_playlists SET create_requested_at = now() WHERE id = $1", beta["id"]
         )
-        first = await world.pool.fetchrow(
-            """SELECT id, youtube_video_id FROM restore_items
-               WHERE restore_playlist_id = $1 ORDER BY position LIMIT 1""",
-            beta["id"],
-        )
-        item_id = await world.youtube.add_video_to_playlist(beta_id, first["youtube_video_id"])
+        # Alpha (adopted, edited back in place): the removal of a video the sync put in it
+        # happened; its operation's intent was recorded, its outcome never.
+        alpha = rows["Alpha"]
+        (playlist,) = [
+            p for p in world.admin.state()["playlists"] if p["id"] == alpha["youtube_playlist_id"]
+        ]
+        extra = next(i for i in playlist["items"] if i["videoId"] not in backup["Alpha"]["items"])
         await world.pool.execute(
-            "UPDATE restore_items SET insert_started_at = now() WHERE id = $1", first["id"]
+            """INSERT INTO restore_operations (restore_playlist_id, operation, youtube_video_id,
+                   youtube_item_id, intent_at)
+               VALUES ($1, 'remove', $2, $3, now())""",
+            alpha["id"],
+            extra["videoId"],
+            extra["id"],
         )
+        await world.pool.execute(
+            "UPDATE restore_playlists SET last_write_at = now() WHERE id = $1", alpha["id"]
+        )
+        await world.youtube.delete_playlist_item(extra["id"])
 
         async with world.worker():
             handle = await start_restore_workflow(
@@ -82,32 +82,23 @@ async def test_writes_made_before_a_crash_are_found_not_made_again(
 
         assert result.stage == "completed"
         now = on_youtube(world)  # one Alpha, one Beta
-        assert now["Alpha"]["id"] == made
+        assert now["Beta"]["id"] == made
+        assert now["Alpha"]["id"] == alpha["youtube_playlist_id"]
         for title in ("Alpha", "Beta"):
-            assert {k: v for k, v in now[title].items() if k != "id"} == as_restored(backup[title])
+            assert available(now[title]) == as_restored(backup[title])
         assert (
             await world.pool.fetchval(
-                "SELECT youtube_item_id FROM restore_items WHERE id = $1", first["id"]
-            )
-            == item_id
-        )
-        assert (
-            await world.pool.fetchval(
-                "SELECT youtube_playlist_id FROM restore_playlists WHERE id = $1", alpha["id"]
+                "SELECT youtube_playlist_id FROM restore_playlists WHERE id = $1", beta["id"]
             )
             == made
         )
-        # The writes done "before the crash" were not paid for again.
-        added = len(as_restored(backup["Alpha"])["items"]) + len(
-            as_restored(backup["Beta"])["items"]
-        )
+        # The writes done "before the crash" were not paid for again: the restore paid for
+        # the planned writes but those two only.
         charged = await world.pool.fetchval(
             "SELECT sum(units) FROM quota_events WHERE restore_job_id = $1 AND units = 50",
             restore_job_id,
         )
-        # Four writes were made "before the crash": Alpha's insert, Beta's insert and snippet,
-        # Beta's first video. The restore paid for the rest only.
-        assert charged == 50 * (2 * 2 + added - 4)
+        assert charged == restore_plan.quota_cost - 2 * 50
         assert await world.ledger_units() == world.emulator_units()
 
 
@@ -141,7 +132,7 @@ async def test_worker_killed_mid_restore_leaves_youtube_exactly_right(
         assert result.stage == "completed"
         now = on_youtube(world)  # one playlist per title
         for title in ("Alpha", "Beta"):
-            assert {k: v for k, v in now[title].items() if k != "id"} == as_restored(backup[title])
+            assert available(now[title]) == as_restored(backup[title])
         # YouTube counted nothing the ledger missed; the ledger's extra units are only calls a
         # kill interrupted between the reservation and YouTube's answer.
         interrupted = await world.pool.fetchval(

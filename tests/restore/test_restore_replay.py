@@ -18,7 +18,13 @@ RECORDED = sorted(HISTORIES.glob("*.json"))
 
 
 def test_histories_were_recorded() -> None:
-    assert {path.stem for path in RECORDED} >= {"quota_windows", "pause_resume_cancel"}
+    # Restores from before they edited playlists in place, and after (restore-in-place).
+    assert {path.stem for path in RECORDED} >= {
+        "quota_windows",
+        "pause_resume_cancel",
+        "in_place_quota_windows",
+        "in_place_pause_resume_cancel",
+    }
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=lambda path: path.stem)

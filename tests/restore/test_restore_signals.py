@@ -13,6 +13,7 @@ from playlist_sync.restore.models import RestoreJobRecord
 from tests.restore.conftest import (
     SMALL_CATEGORIES,
     as_restored,
+    available,
     backed_up,
     on_youtube,
     plan,
@@ -22,10 +23,9 @@ from tests.restore.conftest import (
     wait_for_restore,
 )
 from tests.sync.world import items_on_youtube, sync_world, writes_landed
-from workflows.restore_workflow import PlaylistRestoreWorkflow
 
 
-async def test_pause_resume_cancel_then_restore_again_completes_the_copies(
+async def test_pause_resume_cancel_then_restore_again_completes_the_copy(
     dev_server_env: WorkflowEnvironment,
     database_url: str,
     tmp_path: Path,
@@ -65,10 +65,10 @@ async def test_pause_resume_cancel_then_restore_again_completes_the_copies(
             # Cancelled while Beta is half done: its copy is left with some of its videos.
             await wait_for_restore(world, first, added_to("Beta", at_least=1))
             # The Update (the Signals above stay for scripts): it answers once the restore ended.
-            ended = await handle.execute_update(PlaylistRestoreWorkflow.cancel_update)
+            ended = await handle.execute_update("cancel", result_type=RestoreJobRecord)
             assert ended.stage == "failed" and ended.completed_at is not None
             cancelled = await handle.result()
-            await record_history(handle, "pause_resume_cancel")
+            await record_history(handle, "in_place_pause_resume_cancel")
         assert cancelled.stage == "failed"
         row = await world.pool.fetchrow("SELECT * FROM restore_jobs WHERE id = $1", first)
         assert row["cancelled_at"] is not None and row["completed_at"] is not None
@@ -78,16 +78,19 @@ async def test_pause_resume_cancel_then_restore_again_completes_the_copies(
         # Restoring again finishes the copy the cancelled restore left, not a second playlist.
         world.admin.set_faults(latency_ms=0)
         again = await plan(world, snapshot_id)
-        continued = [p for p in again.playlists if p.copy_playlist_id is not None]
-        assert [p.title for p in continued] == ["Beta"] and continued[0].added_positions
+        continued = [
+            p for p in again.playlists if p.target_playlist_id not in (None, p.youtube_playlist_id)
+        ]
+        assert [p.title for p in continued] == ["Beta"]
+        assert continued[0].inserts < len(continued[0].video_ids)  # some are in
         async with world.worker():
             second, handle = await restore(world, snapshot_id)
             result = await handle.result()
         assert result.stage == "completed"
         now = on_youtube(world)  # one playlist per title
         for title in ("Alpha", "Beta"):
-            assert {k: v for k, v in now[title].items() if k != "id"} == as_restored(backup[title])
-        assert now[continued[0].title]["id"] == continued[0].copy_playlist_id
+            assert available(now[title]) == as_restored(backup[title])
+        assert now[continued[0].title]["id"] == continued[0].target_playlist_id
         # The preview's cost was the cost: the writes charged are exactly those it counted.
         assert again.quota_cost == await world.pool.fetchval(
             "SELECT sum(units) FROM quota_events WHERE restore_job_id = $1 AND units = 50", second

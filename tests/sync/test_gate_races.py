@@ -11,9 +11,9 @@ import asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.models import PauseReason, SyncStage
+from playlist_sync.sync.payloads import SyncProgress
 from tests.sync.scripted_sync import ScriptedSync, scripted_sync, signal_and_wait_until_handled
 from tests.sync.world import record_history
-from workflows.sync_workflow import PlaylistSyncWorkflow
 
 # A sync that has not lost its resume finishes in well under a second from here.
 _FINISHES_WITHIN = 20
@@ -121,7 +121,7 @@ async def test_pause_during_the_auth_pause_mirror_holds_after_auth(
         await script.held_mirror(lambda m: m.pause_reason == PauseReason.AUTH_REQUIRED)
         await signal_and_wait_until_handled(handle, "pause")
         script.release_all()
-        paused = await handle.query(PlaylistSyncWorkflow.progress)
+        paused = await handle.query("progress", result_type=SyncProgress)
         assert paused.pause_reason == PauseReason.USER_PAUSED
         script.log.append("resume sent")
         await signal_and_wait_until_handled(handle, "resume")

@@ -16,9 +16,9 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.models import SyncStage
+from playlist_sync.sync.payloads import SyncProgress
 from tests.sync.conftest import CATEGORIES, EXPECTED
 from tests.sync.world import SyncWorld, categorised_world
-from workflows.sync_workflow import PlaylistSyncWorkflow
 
 
 async def make_current(world: SyncWorld, build_id: str) -> None:
@@ -68,7 +68,7 @@ async def test_a_sync_started_on_one_version_is_upgraded_mid_sync_and_ends_right
             await world.wait_for(job_id, "stage = 'add_videos' AND current_stage_progress >= 3")
             # Held between two batches, so the upgrade happens mid-sync whatever the machine's
             # speed: the pause answers once the writes in flight have landed.
-            paused = await handle.execute_update(PlaylistSyncWorkflow.pause_update)
+            paused = await handle.execute_update("pause", result_type=SyncProgress)
             assert paused.stage == SyncStage.PAUSED, paused
             described = await handle.describe()
             versioning = described.raw_description.workflow_execution_info.versioning_info
@@ -77,7 +77,7 @@ async def test_a_sync_started_on_one_version_is_upgraded_mid_sync_and_ends_right
             await make_current(world, "v2")
         # v1 is gone: only v2 can finish the sync.
         world.admin.set_faults(latency_ms=0)
-        await handle.execute_update(PlaylistSyncWorkflow.resume_update)
+        await handle.execute_update("resume", result_type=SyncProgress)
         result = await handle.result()
         builds = await task_build_ids(handle)
         assert world.playlists_by_title() == EXPECTED

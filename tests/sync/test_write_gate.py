@@ -18,13 +18,12 @@ from playlist_sync.models import PauseReason, SyncStage
 from playlist_sync.sync.payloads import SyncProgress
 from tests.sync.scripted_sync import QUOTA_RESET_FAR_AWAY, ScriptedSync, scripted_sync
 from tests.sync.world import record_history
-from workflows.sync_workflow import PlaylistSyncWorkflow
 
 
 async def until(handle: WorkflowHandle[Any, SyncProgress], reason: PauseReason) -> SyncProgress:
     """Until the workflow's state shows `reason` (queries do not move the skipping clock)."""
     for _ in range(400):
-        state = await handle.query(PlaylistSyncWorkflow.progress)
+        state = await handle.query("progress", result_type=SyncProgress)
         if state.pause_reason == reason:
             return state
         await asyncio.sleep(0.025)
@@ -34,7 +33,7 @@ async def until(handle: WorkflowHandle[Any, SyncProgress], reason: PauseReason) 
 async def writing(handle: WorkflowHandle[Any, SyncProgress], script: ScriptedSync) -> int:
     """Until a batch is in flight (held by the script); returns the sync's job id."""
     await asyncio.wait_for(script.addition_in_flight.wait(), 20)
-    return (await handle.query(PlaylistSyncWorkflow.progress)).id
+    return (await handle.query("progress", result_type=SyncProgress)).id
 
 
 def refusal(failure: pytest.ExceptionInfo[WorkflowUpdateFailedError]) -> str:
@@ -67,15 +66,15 @@ async def test_pause_during_the_quota_sleep_holds_past_the_reset_until_resume(
     script.release_all()
     async with scripted_sync(env.client, script) as handle:
         asleep = await until(handle, PauseReason.QUOTA_EXHAUSTED)
-        paused = await handle.execute_update(PlaylistSyncWorkflow.pause_update)
+        paused = await handle.execute_update("pause", result_type=SyncProgress)
         assert paused.pause_reason == PauseReason.USER_PAUSED
         assert paused.stage == SyncStage.PAUSED
         await env.sleep(QUOTA_RESET_FAR_AWAY + timedelta(hours=1))  # past the reset
-        held = await handle.query(PlaylistSyncWorkflow.progress)
+        held = await handle.query("progress", result_type=SyncProgress)
         assert held.pause_reason == PauseReason.USER_PAUSED, held
         assert "backup ok" not in script.log, "a write went out while paused"
         script.log.append("resume sent")
-        resumed = await handle.execute_update(PlaylistSyncWorkflow.resume_update)
+        resumed = await handle.execute_update("resume", result_type=SyncProgress)
         assert resumed.pause_reason is None and resumed.next_resume_at is None
         result = await handle.result()
         await record_history(handle, "pause_in_quota_sleep")
@@ -93,8 +92,8 @@ async def test_pause_and_resume_while_asleep_go_back_to_sleeping_until_the_same_
     script.release_all()
     async with scripted_sync(time_skipping_env.client, script) as handle:
         asleep = await until(handle, PauseReason.QUOTA_EXHAUSTED)
-        await handle.execute_update(PlaylistSyncWorkflow.pause_update)
-        resumed = await handle.execute_update(PlaylistSyncWorkflow.resume_update)
+        await handle.execute_update("pause", result_type=SyncProgress)
+        resumed = await handle.execute_update("resume", result_type=SyncProgress)
         assert resumed.pause_reason == PauseReason.QUOTA_EXHAUSTED
         assert resumed.next_resume_at == asleep.next_resume_at
         assert script.log[-2:] == ["quota check 0", "mirror paused quota_exhausted"] or (
@@ -113,7 +112,7 @@ async def test_cancel_while_asleep_answers_with_the_end_before_the_reset(
     script.release_all()
     async with scripted_sync(time_skipping_env.client, script) as handle:
         asleep = await until(handle, PauseReason.QUOTA_EXHAUSTED)
-        ended = await handle.execute_update(PlaylistSyncWorkflow.cancel_update)
+        ended = await handle.execute_update("cancel", result_type=SyncProgress)
         result = await handle.result()
     assert ended.stage == SyncStage.FAILED and ended.completed_at is not None
     assert asleep.next_resume_at is not None and ended.completed_at < asleep.next_resume_at
@@ -133,18 +132,18 @@ async def test_pause_answers_once_the_write_in_flight_has_landed(
     async with scripted_sync(time_skipping_env.client, script) as handle:
         n = await writing(handle, script)
         with pytest.raises(WorkflowUpdateFailedError) as not_paused:
-            await handle.execute_update(PlaylistSyncWorkflow.resume_update)
+            await handle.execute_update("resume", result_type=SyncProgress)
         assert refusal(not_paused) == f"sync {n} is not paused"
 
         pause = await handle.start_update(
-            PlaylistSyncWorkflow.pause_update, wait_for_stage=WorkflowUpdateStage.ACCEPTED
+            "pause", result_type=SyncProgress, wait_for_stage=WorkflowUpdateStage.ACCEPTED
         )
         await until(handle, PauseReason.USER_PAUSED)
         # The batch is still writing: the pause has not taken effect, so it does not answer.
         answered, _ = await asyncio.wait({asyncio.ensure_future(pause.result())}, timeout=0.5)
         assert not answered
         with pytest.raises(WorkflowUpdateFailedError) as again:
-            await handle.execute_update(PlaylistSyncWorkflow.pause_update)
+            await handle.execute_update("pause", result_type=SyncProgress)
         assert refusal(again) == (f"sync {n} is already paused; `starter.py resume {n}` goes on")
         script.addition_held.set()
         paused = await pause.result()
@@ -152,7 +151,7 @@ async def test_pause_answers_once_the_write_in_flight_has_landed(
         assert paused.current_stage_progress == 1  # the landed write is counted
         assert script.log.count("add 1 held") == 1 and "add 1 ok" not in script.log
 
-        resumed = await handle.execute_update(PlaylistSyncWorkflow.resume_update)
+        resumed = await handle.execute_update("resume", result_type=SyncProgress)
         assert resumed.pause_reason is None
         result = await handle.result()
     assert result.stage == SyncStage.COMPLETED
@@ -167,11 +166,11 @@ async def test_a_sync_being_cancelled_refuses_pause_and_answers_cancel_once_ende
     async with scripted_sync(time_skipping_env.client, script) as handle:
         n = await writing(handle, script)
         cancel = await handle.start_update(
-            PlaylistSyncWorkflow.cancel_update, wait_for_stage=WorkflowUpdateStage.ACCEPTED
+            "cancel", result_type=SyncProgress, wait_for_stage=WorkflowUpdateStage.ACCEPTED
         )
-        for update in (PlaylistSyncWorkflow.pause_update, PlaylistSyncWorkflow.cancel_update):
+        for update in ("pause", "cancel"):
             with pytest.raises(WorkflowUpdateFailedError) as refused:
-                await handle.execute_update(update)
+                await handle.execute_update(update, result_type=SyncProgress)
             assert refusal(refused) == f"sync {n} is being cancelled"
         script.addition_held.set()
         ended = await cancel.result()
