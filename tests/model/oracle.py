@@ -122,12 +122,22 @@ def leftover_playlists(state: dict[str, Any], allowed: set[str], edits: UserEdit
 def snapshot_mismatches(
     state: dict[str, Any],
     snapshot: dict[str, list[str]],
+    snapshot_ids: dict[str, str],
     edits: UserEdits,
     hidden: frozenset[str],
 ) -> list[str]:
     """YouTube is the snapshot again: each of its playlists once, by title, with its available
-    videos in order, and no other playlist (the sync's own are gone)."""
+    videos in order, in place where it still exists (same id), and no other playlist (the
+    sync's own are gone)."""
     found = []
+    by_id = {p["id"]: p for p in state["playlists"]}
+    for title, playlist_id in snapshot_ids.items():
+        original = by_id.get(playlist_id)
+        if original is not None and original["title"] != title:
+            found.append(
+                f"snapshot playlist {title!r} ({playlist_id}) is still titled"
+                f" {original['title']!r} with {ordered_items(original)}: not restored in place"
+            )
     titles = Counter(p["title"] for p in state["playlists"])
     for title, count in titles.items():
         if count > 1:

@@ -56,6 +56,7 @@ class RestoreModel(JobMachine):
         snapshot_id = self.loop.run(synced())
         backup = self.loop.run(backed_up(world, snapshot_id))
         self.snapshot = {title: list(p["items"]) for title, p in backup.items()}
+        self.snapshot_ids = {title: p["id"] for title, p in backup.items()}
         # Every available video of the snapshot that is in a playlist now must stay in one.
         world.admin.watch(sorted(self.library))
         world.admin.set_faults(
@@ -88,7 +89,9 @@ class RestoreModel(JobMachine):
                 broken.append(f"the restore ended {result.stage}: {result.errors}")
         await self._check_now()
         state = world.admin.state()
-        broken += snapshot_mismatches(state, self.snapshot, self.edits, world.hidden)
+        broken += snapshot_mismatches(
+            state, self.snapshot, self.snapshot_ids, self.edits, world.hidden
+        )
         self.assert_none(broken)
 
 
