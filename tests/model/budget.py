@@ -53,12 +53,15 @@ def model_settings(seeded_examples: int, seeded_steps: int) -> settings:
         phases=phases,
         suppress_health_check=list(HealthCheck),
         print_blob=True,
+        # Keep going after a failure, and report each distinct one (a seeded run of main
+        # should say everything it found, not only the first).
+        report_multiple_bugs=True,
         # PLAYLIST_SYNC_MODEL_VERBOSE=1 (with pytest -s): every example's steps as they run.
         verbosity=Verbosity.verbose if VERBOSE else Verbosity.normal,
     )
 
 
-def run_model(machine: type[RuleBasedStateMachine], chosen: settings) -> None:
+def run_model(machine: type[RuleBasedStateMachine], chosen: settings, min_steps: int = 0) -> None:
     """Runs the machine; in the long run with a seed printed first and named on failure."""
     number = int(
         os.environ.get("PLAYLIST_SYNC_MODEL_SEED") or (random.randrange(2**32) if LONG else SEED)
@@ -66,7 +69,8 @@ def run_model(machine: type[RuleBasedStateMachine], chosen: settings) -> None:
     print(f"{machine.__name__}: seed {number}", flush=True)
     seeded: Callable[..., Any] = seed(number)(machine)
     try:
-        run_state_machine_as_test(seeded, settings=chosen)
+        # `_min_steps`: Hypothesis's own knob for runs that are not over before they begin.
+        run_state_machine_as_test(seeded, settings=chosen, _min_steps=min_steps)
     except BaseException as failure:
         failure.add_note(
             f"Reproduce: PLAYLIST_SYNC_MODEL_SEED={number}"

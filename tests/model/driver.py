@@ -163,9 +163,18 @@ class Job:
         """Where the job is, for a failure's message: stage, pause, last errors."""
         state = await self.handle.query("progress")
         errors = [e.get("message") for e in state.get("errors", [])][-4:]
+        pending = [
+            f"{a.activity_type.name} attempt {a.attempt}"
+            + (
+                f" (last failure: {a.last_failure.message[:300]})"
+                if a.HasField("last_failure")
+                else ""
+            )
+            for a in (await self.handle.describe()).raw_description.pending_activities
+        ]
         return (
             f"stage {state.get('stage')}, pause {state.get('pauseReason', state.get('pause_reason'))},"
-            f" last errors {errors}"
+            f" last errors {errors}; in flight: {pending or 'nothing'}"
         )
 
     async def ended(self) -> bool:
