@@ -14,10 +14,13 @@ one per available video; each playlist the sync made costs one delete. The table
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+
+from temporalio.client import WorkflowHandle
 
 from bench.measured import Faults
 from bench.report import Row
@@ -44,6 +47,12 @@ class Case:
 
 
 def _cases(quick: bool) -> list[tuple[Case, ShapedLibrary]]:
+    if os.environ.get("BENCH_RESTORE_FIRST_ONLY") == "1":  # for iterating on one row
+        return _all_cases(quick)[:1]
+    return _all_cases(quick)
+
+
+def _all_cases(quick: bool) -> list[tuple[Case, ShapedLibrary]]:
     demo, merged = demo_shape(), rename_and_merge_shape(quick)
     realism = (
         f"errorRate {REALISM.error_rate}, timeoutRate {REALISM.timeout_rate},"
@@ -192,8 +201,22 @@ async def _restore(world: BenchWorld, snapshot_id: int) -> tuple[str, int | None
     try:
         return str((await asyncio.wait_for(handle.result(), WITHIN)).stage), job_id
     except TimeoutError:
-        await world.client.get_workflow_handle(handle.id).terminate("bench: restore too long")
-        return f"unfinished after {WITHIN} s", job_id
+        latest = world.client.get_workflow_handle(handle.id)
+        stuck = await _in_flight(latest)
+        await latest.terminate("bench: restore too long")
+        return f"unfinished after {WITHIN} s ({stuck})", job_id
+
+
+async def _in_flight(handle: WorkflowHandle[Any, Any]) -> str:
+    """Where a restore that did not end is: its stage and the activity it retries."""
+    described = await handle.describe()
+    pending = [
+        f"{a.activity_type.name} attempt {a.attempt}"
+        + (f": {a.last_failure.message[:160]}" if a.HasField("last_failure") else "")
+        for a in described.raw_description.pending_activities
+    ]
+    stage = described.search_attributes.get("SyncStage", ["?"])[0]
+    return f"stage {stage}; in flight: {'; '.join(pending) or 'nothing'}"
 
 
 def _set(world: BenchWorld, faults: Faults) -> None:
