@@ -198,13 +198,26 @@ async def _restore(world: BenchWorld, snapshot_id: int) -> tuple[str, int | None
     if not plan.playlists:
         return "with nothing to do (it planned no playlist)", None
     job_id, handle = await start_restore(world.client, world.pool, world.settings, plan)
-    try:
-        return str((await asyncio.wait_for(handle.result(), WITHIN)).stage), job_id
-    except TimeoutError:
-        latest = world.client.get_workflow_handle(handle.id)
-        stuck = await _in_flight(latest)
-        await latest.terminate("bench: restore too long")
-        return f"unfinished after {WITHIN} s ({stuck})", job_id
+    deadline = time.perf_counter() + WITHIN
+    resumed = 0
+    while time.perf_counter() < deadline:
+        try:
+            stage = str((await asyncio.wait_for(asyncio.shield(handle.result()), 2)).stage)
+        except TimeoutError:
+            # A restore that paused itself after failures in a row waits for the user; the
+            # bench resumes it, as the user would after reading the errors, and says so.
+            progress = await handle.query("progress")
+            if _pause_reason(progress) == "errors_collected":
+                await handle.signal("resume")
+                resumed += 1
+            continue
+        return stage + (
+            f", resumed {resumed} times after errors_collected" if resumed else ""
+        ), job_id
+    latest = world.client.get_workflow_handle(handle.id)
+    stuck = await _in_flight(handle)
+    await latest.terminate("bench: restore too long")
+    return f"unfinished after {WITHIN} s ({stuck}; resumed {resumed} times)", job_id
 
 
 async def _in_flight(handle: WorkflowHandle[Any, Any]) -> str:
@@ -216,7 +229,15 @@ async def _in_flight(handle: WorkflowHandle[Any, Any]) -> str:
         for a in described.raw_description.pending_activities
     ]
     stage = described.search_attributes.get("SyncStage", ["?"])[0]
-    return f"stage {stage}; in flight: {'; '.join(pending) or 'nothing'}"
+    progress = await handle.query("progress")
+    errors = [e.message for e in progress.errors][-2:] if hasattr(progress, "errors") else []
+    return f"stage {stage}; in flight: {'; '.join(pending) or 'nothing'}; last errors {errors}"
+
+
+def _pause_reason(progress: dict[str, Any]) -> str | None:
+    """The `progress` query's answer, untyped (its model may change with the restore)."""
+    reason = progress.get("pauseReason", progress.get("pause_reason"))
+    return str(reason) if reason else None
 
 
 def _set(world: BenchWorld, faults: Faults) -> None:

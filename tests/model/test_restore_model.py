@@ -108,4 +108,4 @@ def test_restore_brings_the_snapshot_back_whatever_the_user_and_youtube_do(
         migrated_template,
         tmp_path,
     )
-    run_model(RestoreModel, model_settings(seeded_examples=1, seeded_steps=3), min_steps=2)
+    run_model(RestoreModel, model_settings(seeded_examples=2, seeded_steps=3), min_steps=2)
