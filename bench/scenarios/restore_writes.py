@@ -14,7 +14,6 @@ one per available video; each playlist the sync made costs one delete. The table
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -47,12 +46,6 @@ class Case:
 
 
 def _cases(quick: bool) -> list[tuple[Case, ShapedLibrary]]:
-    if os.environ.get("BENCH_RESTORE_FIRST_ONLY") == "1":  # for iterating on one row
-        return _all_cases(quick)[:1]
-    return _all_cases(quick)
-
-
-def _all_cases(quick: bool) -> list[tuple[Case, ShapedLibrary]]:
     demo, merged = demo_shape(), rename_and_merge_shape(quick)
     realism = (
         f"errorRate {REALISM.error_rate}, timeoutRate {REALISM.timeout_rate},"
@@ -200,23 +193,21 @@ async def _restore(world: BenchWorld, snapshot_id: int) -> tuple[str, int | None
     job_id, handle = await start_restore(world.client, world.pool, world.settings, plan)
     deadline = time.perf_counter() + WITHIN
     resumed = 0
+    result = asyncio.ensure_future(handle.result())
     while time.perf_counter() < deadline:
-        try:
-            stage = str((await asyncio.wait_for(asyncio.shield(handle.result()), 2)).stage)
-        except TimeoutError:
-            # A restore that paused itself after failures in a row waits for the user; the
-            # bench resumes it, as the user would after reading the errors, and says so.
-            progress = await handle.query("progress")
-            if _pause_reason(progress) == "errors_collected":
-                await handle.signal("resume")
-                resumed += 1
-            continue
-        return stage + (
-            f", resumed {resumed} times after errors_collected" if resumed else ""
-        ), job_id
+        await asyncio.wait({result}, timeout=2)
+        if result.done():
+            resumes = f", resumed {resumed} times after errors_collected" if resumed else ""
+            return str(result.result().stage) + resumes, job_id
+        # A restore that paused itself after failures in a row waits for the user; the bench
+        # resumes it, as the user would after reading the errors, and says so.
+        if _pause_reason(await handle.query("progress")) == "errors_collected":
+            await handle.signal("resume")
+            resumed += 1
     latest = world.client.get_workflow_handle(handle.id)
     stuck = await _in_flight(handle)
     await latest.terminate("bench: restore too long")
+    await asyncio.gather(result, return_exceptions=True)
     return f"unfinished after {WITHIN} s ({stuck}; resumed {resumed} times)", job_id
 
 
@@ -230,8 +221,11 @@ async def _in_flight(handle: WorkflowHandle[Any, Any]) -> str:
     ]
     stage = described.search_attributes.get("SyncStage", ["?"])[0]
     progress = await handle.query("progress")
-    errors = [e.message for e in progress.errors][-2:] if hasattr(progress, "errors") else []
-    return f"stage {stage}; in flight: {'; '.join(pending) or 'nothing'}; last errors {errors}"
+    errors = [e.get("message") for e in progress.get("errors", [])][-2:]
+    return (
+        f"stage {stage} ({_pause_reason(progress)}); in flight: {'; '.join(pending) or 'nothing'};"
+        f" last errors {errors}"
+    )
 
 
 def _pause_reason(progress: dict[str, Any]) -> str | None:
