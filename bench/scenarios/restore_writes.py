@@ -9,7 +9,7 @@ restore the code has: each snapshot playlist still on YouTube costs one `playlis
 its title, description or privacy differ, plus the fewest item writes that make it hold its
 available videos in order (reconcile/playlist_edit.py); each one gone costs one insert plus
 one per available video; each playlist the sync made costs one delete. The table is
-`CASES`: add a library or a set of knobs there."""
+`_cases`: add a library or a set of knobs there."""
 
 from __future__ import annotations
 

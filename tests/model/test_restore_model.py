@@ -82,16 +82,20 @@ class RestoreModel(JobMachine):
         assert self.model is not None and self.shape is not None
         world = self.model.world
         broken = []
+        errors: list[str] = []
         if self.job is not None:
             result = await self.job.finish(END_WITHIN)
             say(f"  ended {result.stage}: {[e.message for e in result.errors]}")
             if result.stage != "completed":
-                broken.append(f"the restore ended {result.stage}: {result.errors}")
+                broken.append(f"the restore ended {result.stage}")
+            errors = [e.message for e in result.errors]
         await self._check_now()
         state = world.admin.state()
         broken += snapshot_mismatches(
             state, self.snapshot, self.snapshot_ids, self.edits, world.hidden
         )
+        if broken and self.job is not None:
+            broken.append(f"the restore's errors: {errors}")
         self.assert_none(broken)
 
 

@@ -76,7 +76,9 @@ class SyncModel(JobMachine):
         allowed = {*filter(None, playlist_of.values()), *kept}
         broken += leftover_playlists(state, allowed, self.edits)
         if result.stage != "completed":
-            broken.append(f"the sync ended {result.stage}: {[e.message for e in result.errors]}")
+            broken.append(f"the sync ended {result.stage}")
+        if broken:
+            broken.append(f"the sync's errors: {[e.message for e in result.errors]}")
         self.assert_none(broken)
 
 
