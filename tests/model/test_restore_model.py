@@ -20,6 +20,7 @@ from tests.model.budget import (
     AMBIGUOUS_RATE,
     END_WITHIN,
     HEARTBEAT_SECONDS,
+    LAG_ALLOWANCE_SECONDS,
     LIST_LAG_MS,
     TIMEOUT,
     model_settings,
@@ -72,6 +73,9 @@ class RestoreModel(JobMachine):
                 snapshot_id,
                 writes_per_batch=1,
                 heartbeat_seconds=HEARTBEAT_SECONDS,
+                lag_allowance_seconds=LAG_ALLOWANCE_SECONDS,
+                retry_delay_seconds=0.2,
+                max_retry_delay_seconds=2.0,
             )
         )
         self.job = Job(model, handle)
@@ -112,4 +116,4 @@ def test_restore_brings_the_snapshot_back_whatever_the_user_and_youtube_do(
         migrated_template,
         tmp_path,
     )
-    run_model(RestoreModel, model_settings(seeded_examples=2, seeded_steps=3), min_steps=2)
+    run_model(RestoreModel, model_settings(seeded_examples=1, seeded_steps=4), min_steps=2)

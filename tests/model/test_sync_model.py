@@ -95,4 +95,4 @@ def test_sync_keeps_its_guarantees_whatever_the_user_and_youtube_do(
         migrated_template,
         tmp_path,
     )
-    run_model(SyncModel, model_settings(seeded_examples=4, seeded_steps=6), min_steps=3)
+    run_model(SyncModel, model_settings(seeded_examples=3, seeded_steps=6), min_steps=3)
