@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup lock test lint demo bench clean
+.PHONY: setup lock test lint demo bench model-test clean
 
 setup: $(VENV)/.installed
 
@@ -35,6 +35,12 @@ lint: setup
 # timers and YouTube's (emulated) answers, not on the CPU. A file's tests stay in one process.
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile
+
+# The model-based test's long run (tests/model; `make test` runs a seeded few): more examples
+# and steps from a random seed, which a failure names (PLAYLIST_SYNC_MODEL_SEED=N reruns it;
+# PLAYLIST_SYNC_MODEL_EXAMPLES=N for more, PLAYLIST_SYNC_MODEL_SHRINK=1 to shrink a failure).
+model-test: setup
+	PLAYLIST_SYNC_MODEL=long $(BIN)/pytest -p no:xdist tests/model
 
 demo: setup
 	$(BIN)/python starter.py demo

@@ -22,6 +22,7 @@ from bench.scenarios import (
     quota_faults,
     quota_windows,
     reconcile,
+    restore_writes,
     wall_time,
 )
 from bench.stack import bench_stack
@@ -33,6 +34,7 @@ SCENARIOS: dict[str, Scenario] = {
     "windows": quota_windows.run,
     "idle-worker": idle_worker.run,
     "reconcile": reconcile.run,
+    "restore": restore_writes.run,
 }
 
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from playlist_sync.emulator.faults import FaultUpdate
 from playlist_sync.emulator.seed import LibrarySeed, SeedError, parse_seed
 from playlist_sync.emulator.state import STATE_KEY
+from playlist_sync.emulator.user_edits import EditRefused, UserEdit, apply_user_edit
 
 
 def _refusal(message: str) -> web.Response:
@@ -67,9 +68,46 @@ async def post_revoke(request: web.Request) -> web.Response:
     return web.json_response({"revoked": revoked})
 
 
+async def post_watch(request: web.Request) -> web.Response:
+    """Watches these videos from now on (replacing any earlier watch and its gaps)."""
+    try:
+        body = await _json(request)
+    except json.JSONDecodeError as error:
+        return _refusal(f"invalid watch: not JSON ({error})")
+    videos = body.get("videos") if isinstance(body, dict) else None
+    if not isinstance(videos, list) or not all(isinstance(v, str) for v in videos):
+        return _refusal('invalid watch: expected {"videos": [video ids]}')
+    state = request.app[STATE_KEY]
+    state.begin_watch(videos)
+    return web.json_response(state.watch.snapshot(state.library))
+
+
+async def get_watch(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    return web.json_response(state.watch.snapshot(state.library))
+
+
+async def post_user_edit(request: web.Request) -> web.Response:
+    try:
+        edit = UserEdit.model_validate(await _json(request))
+    except json.JSONDecodeError as error:
+        return _refusal(f"invalid edit: not JSON ({error})")
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return _refusal(f"invalid edit: {where}: {first['msg']}")
+    try:
+        return web.json_response(apply_user_edit(request.app[STATE_KEY], edit))
+    except EditRefused as refusal:
+        return web.json_response({"error": f"edit refused: {refusal}"}, status=409)
+
+
 def add_admin_routes(app: web.Application) -> None:
     app.router.add_post("/_emulator/seed", post_seed)
     app.router.add_get("/_emulator/state", get_state)
     app.router.add_post("/_emulator/faults", post_faults)
     app.router.add_post("/_emulator/reset", post_reset)
     app.router.add_post("/_emulator/revoke", post_revoke)
+    app.router.add_post("/_emulator/watch", post_watch)
+    app.router.add_get("/_emulator/watch", get_watch)
+    app.router.add_post("/_emulator/user-edit", post_user_edit)

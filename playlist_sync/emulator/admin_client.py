@@ -68,6 +68,22 @@ class EmulatorAdmin:
     def revoke(self) -> dict[str, Any]:
         return self._call("POST", "/_emulator/revoke", {})
 
+    def watch(self, videos: list[str]) -> dict[str, Any]:
+        """Watches `videos` from now on: `watched()` lists each moment one was in no playlist."""
+        return self._call("POST", "/_emulator/watch", {"videos": videos})
+
+    def watched(self) -> dict[str, Any]:
+        return self._call("GET", "/_emulator/watch")
+
+    def user_edit(self, edit: str, playlist_id: str, **fields: Any) -> dict[str, Any]:
+        """An edit by the account's owner in YouTube's app (uncharged, never faulted):
+        removeVideo, addVideo, moveVideo (video_id, position), renamePlaylist (title),
+        deletePlaylist. EmulatorAdminError (409) when YouTube's app would refuse it."""
+        names = {"video_id": "videoId", "position": "position", "title": "title"}
+        body = {"edit": edit, "playlistId": playlist_id}
+        body.update({names[k]: v for k, v in fields.items() if v is not None})
+        return self._call("POST", "/_emulator/user-edit", body)
+
     def client_secrets(self) -> dict[str, Any]:
         return self._call("GET", "/_emulator/client-secrets")
 

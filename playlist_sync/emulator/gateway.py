@@ -143,7 +143,7 @@ def _perform(state: EmulatorState, method: ApiMethod, call: ApiCall) -> tuple[we
         return error.response(), False
     finally:
         if method.writes:
-            state.note_writes()
+            state.note_writes(method.name)
     if method.creates_playlist:
         state.creations.count(call.now)
     if result is None:

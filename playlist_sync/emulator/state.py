@@ -17,6 +17,7 @@ from playlist_sync.emulator.playlist_creations import PlaylistCreations
 from playlist_sync.emulator.quota import QuotaMeter
 from playlist_sync.emulator.seed import LibrarySeed
 from playlist_sync.emulator.tokens import TokenStore
+from playlist_sync.emulator.watch import Watch, Write
 from playlist_sync.quota_windows import QuotaReset
 
 
@@ -47,6 +48,7 @@ class EmulatorState:
         self.creations = PlaylistCreations(self.options.quota_reset)
         self.faults = Faults()
         self.history: ListHistory | None = None
+        self.watch = Watch()
         self.requests = 0
 
     def set_faults(self, patch: FaultUpdate) -> None:
@@ -56,13 +58,20 @@ class EmulatorState:
         elif self.history is None:
             self.history = ListHistory(self.library, time.monotonic())
 
-    def note_writes(self) -> None:
-        """Called after every write: the list history learns what the write changed."""
+    def note_writes(self, method: str, by: str = "app") -> None:
+        """Called after every write (`method`, made by the app or the user): the list history
+        learns what the write changed, and the watch whether a video left every playlist."""
         changed = self.library.take_touched()
         if changed and self.history is not None:
             self.history.record(
                 self.library, changed, time.monotonic(), self.faults.list_lag_seconds
             )
+        if changed:
+            playlist_id = next(iter(changed)) if len(changed) == 1 else None
+            self.watch.after_write(self.library, Write(by, method, playlist_id), utc_now())
+
+    def begin_watch(self, videos: list[str]) -> None:
+        self.watch = Watch.begin(videos, self.library)
 
     def listed_playlists(self) -> Mapping[str, ListedPlaylist]:
         """The playlists as list calls see them now: as they were `listLagMs` ago."""
