@@ -19,6 +19,7 @@ from playlist_sync.cli.connections import database
 from playlist_sync.cli.errors import BadInput, ServiceUnavailable
 from playlist_sync.cli.follow import POLL_SECONDS
 from playlist_sync.cli.jobs import web_ui_link
+from playlist_sync.cli.plan_view import plural, window_word
 from playlist_sync.cli.restore_selection import chosen_playlists, narrowed
 from playlist_sync.config import Settings
 from playlist_sync.library.account import check_account
@@ -72,7 +73,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.playlist:
             plan = narrowed(plan, await chosen_playlists(pool, snapshot_id, args.playlist))
         if not args.json:
-            _print_plan(plan)
+            _print_plan(plan, settings)
         if plan.nothing_to_do or args.dry_run:
             if args.json:
                 print(json.dumps(_summary(plan, None)), flush=True)
@@ -165,7 +166,7 @@ async def _start(client: Client, pool: asyncpg.Pool, settings: Settings, plan: R
     return restore_job_id
 
 
-def _print_plan(plan: RestorePlan) -> None:
+def _print_plan(plan: RestorePlan, settings: Settings) -> None:
     taken = plan.snapshot_taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
     total = len(plan.playlists) + len(plan.still_on_youtube)
     print(
@@ -192,8 +193,8 @@ def _print_plan(plan: RestorePlan) -> None:
         print("The playlists syncs made after the snapshot are kept (--keep-new).")
     writes = sum(p.writes for p in plan.playlists) + len(plan.to_delete)
     print(
-        f"Cost: {writes} writes, 50 units each = {plan.quota_cost:,} units, about"
-        f" {plan.estimated_windows} quota window(s)"
+        f"Cost: {plural(writes, 'write')}, 50 units each = {plan.quota_cost:,} units, about"
+        f" {plural(plan.estimated_windows, window_word(settings))}"
         f" ({plan.quota_remaining_now:,} of {plan.daily_quota_limit:,} left in this one).",
         flush=True,
     )

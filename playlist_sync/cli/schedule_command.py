@@ -15,6 +15,7 @@ from playlist_sync.cli.connections import database
 from playlist_sync.cli.errors import BadInput
 from playlist_sync.cli.job_summary import when
 from playlist_sync.cli.max_delete_option import add_max_delete_option, max_delete_percent
+from playlist_sync.cli.plan_view import plural
 from playlist_sync.cli.worker_presence import worker_listening
 from playlist_sync.config import Settings
 from playlist_sync.models import PauseReason
@@ -212,7 +213,7 @@ def schedule_lines(view: ScheduleView) -> list[str]:
         lines.extend(f"      {note}" for note in run.result.notes)
     if view.skipped_while_running:
         lines.append(
-            f"{view.skipped_while_running} run(s) skipped while a run was still at work"
+            f"{plural(view.skipped_while_running, 'run')} skipped while a run was still at work"
             " (overlap policy: skip)."
         )
     return lines

@@ -78,7 +78,7 @@ async def test_restore_command_previews_then_starts_and_refuses_clearly(
         assert "'Beta'   unlisted made again: 2 playlist writes, 5 videos" in out
         assert "skipped in 'Alpha': alp000000002 (video deleted)" in out
         # Alpha: 1 update + 5 removals; Beta: 2 playlist writes + 5 inserts = 13 writes.
-        assert "Cost: 13 writes, 50 units each = 650 units, about 1 quota window(s)" in out
+        assert "Cost: 13 writes, 50 units each = 650 units, about 1 day " in out
         assert "Dry run" in out
         assert await world.pool.fetchval("SELECT count(*) FROM restore_jobs") == 0
 
