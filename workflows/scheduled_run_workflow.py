@@ -100,12 +100,12 @@ class ScheduledRunWorkflow:
             ScheduleActivities.writes_of_sync, job_id, start_to_close_timeout=_BOOKKEEPING
         )
         if progress.stage == SyncStage.FAILED:
-            message = f"sync {job_id} was cancelled after {writes} write(s)"
+            message = f"sync {job_id} was cancelled after {_writes(writes)}"
             return self._end(RunOutcome.CANCELLED, message, job_id, writes, notes)
         if writes == 0:
             message = f"sync {job_id}: nothing to do, YouTube already matches (0 writes)"
             return self._end(RunOutcome.NOTHING_TO_DO, message, job_id, 0, notes)
-        message = f"sync {job_id} made {writes} write(s)"
+        message = f"sync {job_id} made {_writes(writes)}"
         return self._end(RunOutcome.SYNCED, message, job_id, writes, notes)
 
     @workflow.query(description="what the run has done so far, as its result will say it")
@@ -130,3 +130,7 @@ class ScheduledRunWorkflow:
 def _cause(failure: Exception) -> str:
     cause = failure.__cause__
     return str(cause) if cause is not None else str(failure)
+
+
+def _writes(count: int) -> str:
+    return f"{count:,} write" if count == 1 else f"{count:,} writes"

@@ -37,7 +37,7 @@ async def test_demo_runs_the_whole_journey_and_reports(demo_run: DemoRun | None)
         assert lower_bound <= used <= lower_bound * 1.05
         assert number(r"It paused for quota (\d+) times", out) >= 2
         # Kept in sync: the new video saved to "Watch later" joins Cooking with one write.
-        assert re.search(r"`schedule trigger`: sync 2 made 1 write\(s\)", out), out
+        assert re.search(r"`schedule trigger`: sync 2 made 1 write$", out, re.M), out
         ui = f"http://127.0.0.1:{demo_run.port + 1000}"
         assert f"Web UI: {ui}/namespaces/{sandbox.NAMESPACE}/workflows/playlist-sync-1" in out
 

@@ -121,7 +121,9 @@ async def test_create_list_pause_unpause_trigger_and_approve_a_waiting_run(cli: 
         assert resumed.out.startswith(f"approved sync {job_id}'s plan"), resumed.out
         run = await _run_until(cli, lambda r: r["outcome"] == "synced", within=90)
         assert (
-            run["writes"] > 0 and f"sync {job_id} made {run['writes']} write(s)" == run["message"]
+            run["writes"] > 0
+            and f"sync {job_id} made {run['writes']} write{'s' * (run['writes'] != 1)}"
+            == run["message"]
         )
 
     assert (await cli.run("schedule", "unpause")).code == 0
