@@ -97,18 +97,27 @@ async def run_batches_in_parallel(
     after_batch: Callable[[], Awaitable[None]],
     writes_allowed: Callable[[], bool],
     parallelism: int,
+    sets_aside_waiting: bool = False,
 ) -> None:
     """Batches for each pending playlist, several playlists at once but one batch per playlist
     (YouTube answers parallel inserts into one playlist with backendError). Removes finished
     ids from `pending`. Returns when none is left, or, once the batches in flight have landed,
     when writes are held (pause, quota, cancel) or the history should roll over. `start`
-    answers None when it did not run (writes were held while it waited to retry)."""
+    answers None when it did not run (writes were held while it waited to retry).
+
+    `sets_aside_waiting`: a playlist whose removals wait for other playlists is set aside, and
+    taken up again only after another playlist got videos; returns when only such playlists
+    are left (their other playlists may be new ones that YouTube's creation limit holds)."""
     running: dict[asyncio.Task[Outcome | NeedsUser | None], int] = {}
     waiting = list(pending)
+    aside: list[int] = []
+    progressed = False
     while pending:
         # Start a batch for each free slot while nothing holds the writes back; when the
         # server suggests continue-as-new, let the running batches land and roll over.
         launch = writes_allowed() and not workflow.info().is_continue_as_new_suggested()
+        if launch and not waiting and not running and aside and progressed:
+            waiting, aside, progressed = aside, [], False
         while launch and waiting and len(running) < max(1, parallelism):
             item = waiting.pop(0)
             running[asyncio.ensure_future(start(item))] = item
@@ -120,10 +129,14 @@ async def run_batches_in_parallel(
             outcome = task.result()
             if outcome is not None and not isinstance(outcome, NeedsUser):
                 on_outcome(outcome)
+                progressed = progressed or getattr(outcome, "done", 0) > 0
                 if outcome.remaining == 0 and not outcome.held:
                     pending.remove(item)
+                    progressed = True  # verified: its read shows what it holds
                     continue
-            if getattr(outcome, "waits_for_other_playlists", False):
+            if sets_aside_waiting and getattr(outcome, "waits_for_other_playlists", False):
+                aside.append(item)
+            elif getattr(outcome, "waits_for_other_playlists", False):
                 # Its removals wait until other playlists hold their videos: those go first.
                 # (A field older histories' outcomes lack: they replay on the line below.)
                 waiting.append(item)
