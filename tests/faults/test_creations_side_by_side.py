@@ -68,6 +68,7 @@ async def test_videos_go_in_while_new_playlists_wait_for_the_creation_limit(
         async with world.worker():
             # Start right after a reset, so that the first window is a whole one.
             await asyncio.sleep(WINDOW - time.time() % WINDOW + 0.05)
+            estimated = await _estimated_days(world)
             job_id, handle = await world.start(lag_allowance_seconds=0.5)
             # In the first window: videos go into the 3 playlists made, the stage still
             # create_playlists (6 playlists wait), and the details say what waits for what.
@@ -119,3 +120,5 @@ async def test_videos_go_in_while_new_playlists_wait_for_the_creation_limit(
         creation_bound = math.ceil(CATEGORIES / CREATES)
         # One after another, the stages would take 3 windows of creations, then 2 more.
         assert used <= max(quota_bound, creation_bound) + 1, (used, quota_bound, creation_bound)
+        # The preview said so beforehand.
+        assert used == estimated, (used, estimated)
