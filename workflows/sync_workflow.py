@@ -161,6 +161,7 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
                 after_batch=self._mirror,
                 writes_allowed=self._gate.writes_allowed,
                 parallelism=self._options.parallel_playlists,
+                reset=self._gate,
             )
             return not self._state.categories_pending
         activity = {
@@ -225,6 +226,7 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
             after_batch=self._mirror,
             writes_allowed=self._gate.writes_allowed,
             parallelism=self._options.parallel_playlists,
+            reset=self._gate,
             sets_aside_waiting=True,
         )
         while self._gate.writes_allowed() and not workflow.info().is_continue_as_new_suggested():
