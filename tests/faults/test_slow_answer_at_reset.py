@@ -12,6 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from playlist_sync.reconcile.assignment import Strategy
 from tests.faults.checks import assert_youtube_matches
+from tests.faults.scenario import wait_for_work
 from tests.faults.untrustworthy import finished
 from tests.sync.world import categorised_world, library, videos
 
@@ -39,9 +40,13 @@ async def test_a_slow_answer_holds_its_own_playlist_not_the_window(
         async with world.worker():
             await asyncio.sleep(WINDOW - time.time() % WINDOW + 0.05)
             job_id, handle = await world.start(lag_allowance_seconds=0.3)
-            # Once the playlists are made, one item insert in fifteen is answered late.
+            # Once the playlists are made, one item insert in fifteen is answered late, until
+            # 60% of them are in: an answer still held at the end would hold the last playlist
+            # with work, rightly, and the windows with it.
             await world.wait_for(job_id, "stage = 'add_videos'", within=WINDOW * 10)
             world.admin.set_faults(slow_write_rate=1 / 15, slow_write_ms=SLOW_MS, seed=3)
+            await wait_for_work(world, job_id, CATEGORIES + CATEGORIES * PER_CATEGORY * 6 // 10)
+            world.admin.set_faults(slow_write_rate=0.0)
             result = await finished(handle, WINDOW * 40)
         assert result.stage == "completed"
         assert_youtube_matches(world, EXPECTED)
