@@ -18,9 +18,10 @@ from temporalio.testing import WorkflowEnvironment
 from playlist_sync.preview import build_preview
 from playlist_sync.quota_windows import QuotaReset
 from playlist_sync.reconcile.assignment import Strategy
+from playlist_sync.sync.payloads import SyncProgress
 from tests.faults.checks import assert_youtube_matches
 from tests.faults.untrustworthy import finished, refusals_by_window
-from tests.sync.world import SyncWorld, categorised_world, library, videos
+from tests.sync.world import SyncWorld, categorised_world, items_on_youtube, library, videos
 
 WINDOW = 8  # seconds: QUOTA_RESET=every:8s
 CREATES = 3  # new playlists a window, the app's and YouTube's
@@ -122,3 +123,42 @@ async def test_videos_go_in_while_new_playlists_wait_for_the_creation_limit(
         assert used <= max(quota_bound, creation_bound) + 1, (used, quota_bound, creation_bound)
         # The preview said so beforehand.
         assert used == estimated, (used, estimated)
+
+
+async def test_pause_and_resume_while_new_playlists_wait(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    """Paused while videos go in beside the creation limit: nothing is written until the
+    resume, and the sync then ends with every video once, no 429."""
+    async with categorised_world(
+        dev_server_env.client, database_url, tmp_path, SEED, categories=CATEGORIES_YAML,
+        daily_quota=BUDGET, quota_reset=f"every:{WINDOW}s", creates_per_day=CREATES,
+        strategy=Strategy.RECREATE,
+    ) as world:  # fmt: skip
+        world.admin.set_faults(playlist_creates_per_window=CREATES)
+        async with world.worker():
+            await asyncio.sleep(WINDOW - time.time() % WINDOW + 0.05)
+            job_id, handle = await world.start(lag_allowance_seconds=0.5)
+            await world.wait_for(
+                job_id,
+                "stage = 'create_playlists'"
+                " AND (stage_results->'add_videos'->>'succeeded')::int >= 1",
+                within=WINDOW * 2,
+            )
+            paused = await handle.execute_update("pause", result_type=SyncProgress)
+            assert paused.stage == "paused" and paused.pause_reason == "user_paused"
+            before = items_on_youtube(world), len(world.admin.state()["playlists"])
+            # Past the reset: neither the creation limit's end nor the quota's wakes it.
+            await asyncio.sleep(WINDOW + 1)
+            assert (items_on_youtube(world), len(world.admin.state()["playlists"])) == before
+            await handle.execute_update("resume", result_type=SyncProgress)
+            result = await finished(handle, WINDOW * 8)
+        assert result.stage == "completed"
+        assert_youtube_matches(world, EXPECTED)
+        assert max(refusals_by_window(world)) == 0
+        inserts = await world.pool.fetchval(
+            """SELECT count(*) FROM quota_events WHERE sync_job_id = $1
+               AND operation = 'playlistItems.insert' AND units > 0""",
+            job_id,
+        )
+        assert inserts == len(INBOX)  # no video written twice
