@@ -162,3 +162,45 @@ async def test_pause_and_resume_while_new_playlists_wait(
             job_id,
         )
         assert inserts == len(INBOX)  # no video written twice
+
+
+# An adopted playlist holds a video that a category still waiting for its new playlist wants.
+A, X, N = videos("aa", 4), videos("xx", 1), videos("nn", 6)
+ADOPTING_SEED = library({"Alpha": A + X, "Inbox": N})
+ADOPTING_YAML = f"""
+categories:
+  - name: Alpha
+    videos: [{", ".join(A)}]
+  - name: First new
+    videos: [{", ".join(N[:3])}]
+  - name: Second new
+    videos: [{", ".join(N[3:] + X)}]
+keep_playlists: [Inbox]
+"""
+
+
+async def test_a_video_leaves_an_adopted_playlist_once_its_new_playlist_is_made(
+    dev_server_env: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    """One new playlist a window: Alpha (adopted) is edited in the first window, but the video
+    that "Second new" wants stays in it until that playlist, made a window later, holds it;
+    then it goes. It is never kept for want of a playlist that was only waiting to be made."""
+    async with categorised_world(
+        dev_server_env.client, database_url, tmp_path, ADOPTING_SEED, categories=ADOPTING_YAML,
+        daily_quota=BUDGET, quota_reset=f"every:{WINDOW}s", creates_per_day=1,
+    ) as world:  # fmt: skip
+        world.admin.set_faults(playlist_creates_per_window=1)
+        async with world.worker():
+            await asyncio.sleep(WINDOW - time.time() % WINDOW + 0.05)
+            job_id, handle = await world.start(lag_allowance_seconds=0.5)
+            await world.wait_for(
+                job_id, "pause_reason = 'playlist_creation_limit'", within=WINDOW * 2
+            )
+            # Waiting for "Second new": Alpha still holds the video it will want.
+            assert world.playlists_by_title()["Alpha"] == A + X
+            result = await finished(handle, WINDOW * 6)
+        assert result.stage == "completed"
+        assert_youtube_matches(
+            world, {"Alpha": A, "First new": N[:3], "Second new": N[3:] + X, "Inbox": N}
+        )
+        assert not [e for e in result.errors if "kept" in e.message], result.errors
