@@ -21,7 +21,14 @@ from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.sync.payloads import SyncProgress
 from tests.faults.checks import assert_youtube_matches
 from tests.faults.untrustworthy import finished, refusals_by_window
-from tests.sync.world import SyncWorld, categorised_world, items_on_youtube, library, videos
+from tests.sync.world import (
+    SyncWorld,
+    categorised_world,
+    items_on_youtube,
+    library,
+    record_history,
+    videos,
+)
 
 WINDOW = 8  # seconds: QUOTA_RESET=every:8s
 CREATES = 3  # new playlists a window, the app's and YouTube's
@@ -153,6 +160,7 @@ async def test_pause_and_resume_while_new_playlists_wait(
             assert (items_on_youtube(world), len(world.admin.state()["playlists"])) == before
             await handle.execute_update("resume", result_type=SyncProgress)
             result = await finished(handle, WINDOW * 8)
+            await record_history(handle, "creations_side_by_side_pause")
         assert result.stage == "completed"
         assert_youtube_matches(world, EXPECTED)
         assert max(refusals_by_window(world)) == 0

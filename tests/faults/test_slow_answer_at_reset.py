@@ -14,7 +14,7 @@ from playlist_sync.reconcile.assignment import Strategy
 from tests.faults.checks import assert_youtube_matches
 from tests.faults.scenario import wait_for_work
 from tests.faults.untrustworthy import finished
-from tests.sync.world import categorised_world, library, videos
+from tests.sync.world import categorised_world, library, record_history, videos
 
 WINDOW = 3  # seconds: QUOTA_RESET=every:3s
 BUDGET = 700  # units a window: about 13 writes and the reads
@@ -48,6 +48,7 @@ async def test_a_slow_answer_holds_its_own_playlist_not_the_window(
             await wait_for_work(world, job_id, CATEGORIES + CATEGORIES * PER_CATEGORY * 6 // 10)
             world.admin.set_faults(slow_write_rate=0.0)
             result = await finished(handle, WINDOW * 40)
+            await record_history(handle, "slow_answer_at_reset")
         assert result.stage == "completed"
         assert_youtube_matches(world, EXPECTED)
         # Every window from the first write of add_videos to the last write has writes.
