@@ -219,17 +219,23 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
         pending = list(plan.category_ids)
         s.filling = len(pending)
         await self._mirror()
+
+        def meanwhile() -> bool:
+            # Only until the creation limit resets: then the next playlists are made first.
+            reset = created.next_reset
+            return self._gate.writes_allowed() and (reset is None or workflow.now() < reset)
+
+        # No `reset=` here: past the reset, a slow answer's batch lands and creations go first.
         await run_batches_in_parallel(
             pending,
             start=self._add_batch,
             on_outcome=self._count_beside,
             after_batch=self._mirror,
-            writes_allowed=self._gate.writes_allowed,
+            writes_allowed=meanwhile,
             parallelism=self._options.parallel_playlists,
-            reset=self._gate,
             sets_aside_waiting=True,
         )
-        while self._gate.writes_allowed() and not workflow.info().is_continue_as_new_suggested():
+        while meanwhile() and not workflow.info().is_continue_as_new_suggested():
             deleted = await self._writing(
                 SyncActivities.delete_old_playlists,
                 DeleteRequest(**self._request().model_dump(), only_safe_now=True),
@@ -239,7 +245,7 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
             self._count_beside(deleted)
             if deleted.remaining == 0 or deleted.held or deleted.quota_exhausted:
                 break
-        if self._gate.writes_allowed() and not workflow.info().is_continue_as_new_suggested():
+        if meanwhile() and not workflow.info().is_continue_as_new_suggested():
             s.note_quota_exhausted(created.next_reset, PauseReason.PLAYLIST_CREATION_LIMIT)
         await self._mirror()
 
