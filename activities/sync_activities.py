@@ -24,6 +24,7 @@ from playlist_sync.sync.payloads import (
     AdditionPlan,
     AddVideosRequest,
     BackupOutcome,
+    DeleteRequest,
     JobMirror,
     MirrorAnswer,
     StageRequest,
@@ -131,12 +132,18 @@ class SyncActivities:
         )
 
     @activity.defn
-    async def delete_old_playlists(self, request: StageRequest) -> StepOutcome:
+    async def delete_old_playlists(self, request: DeleteRequest) -> StepOutcome:
+        # A DeleteRequest: histories recorded before it pass a StageRequest, read as one.
         try:
             return await self._with_youtube(
                 request,
                 lambda yt: playlist_deletion.delete_old_playlists(
-                    yt, self._pool, request.job_id, request.max_writes, _heartbeat
+                    yt,
+                    self._pool,
+                    request.job_id,
+                    request.max_writes,
+                    _heartbeat,
+                    only_safe_now=isinstance(request, DeleteRequest) and request.only_safe_now,
                 ),
             )
         except playlist_deletion.NoBackupSnapshot as refusal:

@@ -23,6 +23,7 @@ from bench.scenarios import (
     quota_windows,
     reconcile,
     restore_writes,
+    side_by_side,
     wall_time,
 )
 from bench.stack import bench_stack
@@ -35,6 +36,7 @@ SCENARIOS: dict[str, Scenario] = {
     "idle-worker": idle_worker.run,
     "reconcile": reconcile.run,
     "restore": restore_writes.run,
+    "side-by-side": side_by_side.run,
 }
 
 

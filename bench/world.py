@@ -29,6 +29,7 @@ from playlist_sync.library.importer import import_library
 from playlist_sync.quota_windows import QuotaReset
 from playlist_sync.reconcile.assignment import Strategy
 from playlist_sync.starters.sync import start_sync
+from playlist_sync.sync.payloads import SyncOptions
 from playlist_sync.workers import build_worker
 from playlist_sync.youtube.client import YouTubeClient, youtube_client_from_settings
 from playlist_sync.youtube.oauth_flow import approve_in_background, authorize
@@ -84,14 +85,21 @@ class BenchWorld:
         path.write_text(library.categories_yaml())
         await apply_categories(self.pool, path)
 
-    async def sync(self, within: float = 900, strategy: Strategy = Strategy.RECREATE) -> SyncRun:
+    async def sync(
+        self,
+        within: float = 900,
+        strategy: Strategy = Strategy.RECREATE,
+        options: SyncOptions | None = None,
+    ) -> SyncRun:
         """Start a sync and wait for its end (the worker must be running); a sync that has not
         ended `within` seconds is terminated and reported as unfinished, never waited on forever.
 
         The machinery's rows (throughput, history, faults, windows) sync with `recreate`: their
         libraries are old playlists renamed, which `reuse` would settle in a few updates."""
         began = time.perf_counter()
-        job_id, handle = await start_sync(self.client, self.pool, self.settings, strategy=strategy)
+        job_id, handle = await start_sync(
+            self.client, self.pool, self.settings, strategy=strategy, options=options
+        )
         try:
             stage = str((await asyncio.wait_for(handle.result(), within)).stage)
         except TimeoutError:

@@ -37,7 +37,12 @@ from playlist_sync.planner import (
     videos_in_no_playlist,
 )
 from playlist_sync.playlist_plans import kept_playlists, library_names, playlist_plans
-from playlist_sync.quota_windows import QuotaReset, sync_windows
+from playlist_sync.quota_windows import (
+    QuotaReset,
+    SyncWork,
+    sync_windows,
+    sync_windows_one_stage_at_a_time,
+)
 from playlist_sync.reconcile.assignment import Reconciliation, Strategy, reconcile
 from playlist_sync.youtube.costs import WRITE_COST
 from playlist_sync.youtube.quota_ledger import DEFAULT_CREATES_PER_WINDOW
@@ -51,13 +56,15 @@ async def build_preview(
     now: datetime,
     strategy: Strategy = Strategy.REUSE,
     creates_per_window: int = DEFAULT_CREATES_PER_WINDOW,
+    side_by_side: bool = True,
 ) -> SyncPreview:
     """What a sync would do now, what it costs, and how many quota windows it takes; and what
     the other strategy would cost.
 
-    The windows: the sync makes its playlists first, at most `creates_per_window` a window
-    (YouTube's limit on new playlists), then spends the rest of the units from the window of
-    the last one on; see quota_windows.sync_windows."""
+    The windows: the sync makes at most `creates_per_window` playlists a window (YouTube's
+    limit on new playlists) and spends the window's other units meanwhile on what can go; see
+    quota_windows.sync_windows. `side_by_side=False`: the windows of a sync whose stages ran
+    one after another (SyncOptions.work_while_creations_wait off), for the bench."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         # One snapshot: an import or apply running meanwhile cannot make the parts disagree.
         wanted, playlists = await targets(conn), await candidates(conn)
@@ -75,10 +82,19 @@ async def build_preview(
         }
 
     def days(plan: Reconciliation) -> int:
-        creates = sum(1 for choice in plan.choices if choice.adopted is None)
+        if not side_by_side:
+            creates = sum(1 for choice in plan.choices if choice.adopted is None)
+            return sync_windows_one_stage_at_a_time(
+                creates=creates,
+                other_units=WRITE_COST * (plan.writes - creates),
+                daily_quota=daily_quota,
+                units_left=remaining,
+                creates_per_window=creates_per_window,
+                creates_left=creates_left,
+                write_cost=WRITE_COST,
+            )
         return sync_windows(
-            creates=creates,
-            other_units=WRITE_COST * (plan.writes - creates),
+            sync_work(plan),
             daily_quota=daily_quota,
             units_left=remaining,
             creates_per_window=creates_per_window,
@@ -111,6 +127,24 @@ async def build_preview(
         shared_videos=shared,
         playlists=playlist_plans(plan, names),
         kept_playlists=kept,
+    )
+
+
+def sync_work(plan: Reconciliation) -> SyncWork:
+    """The plan's writes in units, in the order the sync can make them (see SyncWork): new
+    playlists in the categories' order, as create_playlists makes them."""
+    new = [c for c in plan.choices if c.adopted is None]
+    made_before: dict[str, int] = {}
+    for index, choice in enumerate(new, start=1):
+        for video in choice.target.videos:
+            made_before[video] = index
+    return SyncWork(
+        ready=WRITE_COST * sum(c.writes for c in plan.choices if c.adopted is not None),
+        new_playlists=[WRITE_COST * c.edit.writes for c in new],
+        deletions=[
+            (max((made_before.get(i.video_id, 0) for i in p.items), default=0), WRITE_COST)
+            for p in plan.deleted
+        ],
     )
 
 

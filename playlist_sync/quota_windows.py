@@ -101,7 +101,7 @@ def quota_refusal(charged_at: datetime, reset: QuotaReset) -> QuotaRefusal:
     return QuotaRefusal(closes=start, retry_at=next_quota_reset(charged_at, reset))
 
 
-def sync_windows(
+def sync_windows_one_stage_at_a_time(
     *,
     creates: int,
     other_units: int,
@@ -111,7 +111,8 @@ def sync_windows(
     creates_left: int,
     write_cost: int,
 ) -> int:
-    """How many windows, counting the current one if it is used, a sync takes: it makes its
+    """How many windows, counting the current one if it is used, a sync took when its stages
+    ran one after another (SyncOptions.work_while_creations_wait off): it makes its
     `creates` playlists first (each `write_cost` units, at most `creates_per_window` a window,
     `creates_left` and `units_left` in the current one), then spends `other_units` from the
     window of the last creation on (the stages run in that order, so the units a window has
@@ -132,3 +133,52 @@ def sync_windows(
     if other_units <= units:
         return windows
     return windows + -(-(other_units - units) // daily_quota)
+
+
+@dataclass(frozen=True)
+class SyncWork:
+    """A sync's writes in units, as the windows see them: what can go from the start (the
+    adopted playlists' updates and edits, the old playlists that wait for no new one), each
+    new playlist's edit in the order they are made, and each old playlist's deletion with how
+    many new playlists must be made first (those of the categories its videos go to)."""
+
+    ready: int
+    new_playlists: list[int]
+    deletions: list[tuple[int, int]]
+
+
+def sync_windows(
+    work: SyncWork,
+    *,
+    daily_quota: int,
+    units_left: int,
+    creates_per_window: int,
+    creates_left: int,
+    write_cost: int,
+) -> int:
+    """How many windows, counting the current one if it is used, a sync takes with the
+    creation limit and the quota side by side: in each window it makes the new playlists the
+    limit and the units allow, then spends the units left on whatever can go: the playlists
+    made or adopted so far, the old playlists whose videos have their playlists. So it takes
+    max(quota bound, creation bound) windows, give or take where a window's last units fall."""
+    total = work.ready + sum(work.new_playlists) + sum(units for _, units in work.deletions)
+    if daily_quota < write_cost:
+        return windows_needed(total + write_cost * len(work.new_playlists), daily_quota, units_left)
+    per_window = max(creates_per_window, 1)
+    deletions = sorted(work.deletions)
+    available, made, windows = work.ready, 0, 0
+    units, slots = max(units_left, 0), max(creates_left, 0)
+    while True:
+        making = min(len(work.new_playlists) - made, slots, units // write_cost)
+        available += sum(work.new_playlists[made : made + making])
+        made += making
+        units -= making * write_cost
+        while deletions and deletions[0][0] <= made:
+            available += deletions.pop(0)[1]
+        spent = min(available, units // write_cost * write_cost)
+        available -= spent
+        if making or spent:
+            windows += 1
+        if made == len(work.new_playlists) and not available and not deletions:
+            return windows
+        units, slots = daily_quota, per_window

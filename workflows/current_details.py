@@ -40,7 +40,12 @@ def pacific_and_utc(at: datetime) -> str:
 
 def reset_summary(at: datetime) -> str:
     """The summary of a quota timer: "quota window resets 00:00 PT"."""
-    return f"quota window resets {_clock(at.astimezone(PACIFIC))} PT"
+    return f"quota window resets {reset_clock(at)}"
+
+
+def reset_clock(at: datetime) -> str:
+    """ "00:00 PT": when a window resets, as the Web UI says it."""
+    return f"{_clock(at.astimezone(PACIFIC))} PT"
 
 
 def _clock(at: datetime) -> str:
@@ -78,12 +83,16 @@ def current_details(
     cancelling: bool,
     errors: Sequence[ShownError],
     error_count: int,
+    meanwhile: str | None = None,
 ) -> str:
-    """Markdown: the stage's label and progress, the quota, what a pause waits for, errors."""
+    """Markdown: the stage's label and progress, what waits for what meanwhile, the quota,
+    what a pause waits for, errors."""
     head = f"**{label}**"
     if total:
         head += f": {progress:,} of {total:,} ({100 * progress // total}%)"
     lines = [head]
+    if meanwhile:
+        lines.append(meanwhile)
     if cancelling:
         lines.append("Cancelling: the writes in flight land, then nothing more is written.")
     if pause_reason is not None:

@@ -36,6 +36,12 @@ _NEEDS_APPROVAL = "needs-approval"
 # A restore edits playlists back in place, then takes out what the snapshot lacks and deletes
 # the playlists syncs made since: before, it only recreated the playlists that were gone.
 _RESTORE_IN_PLACE = "restore-in-place"
+# While new playlists wait for YouTube's creation limit, the playlists already made or adopted
+# are filled and old playlists already safe are deleted: before, the sync slept at once.
+_WORK_WHILE_CREATIONS_WAIT = "work-while-creations-wait"
+# A batch whose answer is slow holds its own playlist, not the others' batches past a quota
+# reset: a timer to the reset runs beside the batches in flight.
+_RESET_BESIDE_SLOW_BATCHES = "reset-beside-slow-batches"
 
 
 def resumes_counted() -> bool:
@@ -60,6 +66,14 @@ def waits_for_approval() -> bool:
 
 def restores_in_place() -> bool:
     return workflow.patched(_RESTORE_IN_PLACE)
+
+
+def works_while_creations_wait() -> bool:
+    return workflow.patched(_WORK_WHILE_CREATIONS_WAIT)
+
+
+def goes_on_at_reset_beside_slow_batches() -> bool:
+    return workflow.patched(_RESET_BESIDE_SLOW_BATCHES)
 
 
 def quota_in_mirror_answer(answer: MirrorAnswer | int) -> tuple[int, MirrorAnswer | None]:

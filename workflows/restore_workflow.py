@@ -121,6 +121,7 @@ class PlaylistRestoreWorkflow(JobWorkflow[RestoreStage, RestoreJobRecord]):
             after_batch=self._mirror,
             writes_allowed=self._gate.writes_allowed,
             parallelism=self._options.parallel_playlists,
+            reset=self._gate,
         )
         return not pending
 

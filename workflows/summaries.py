@@ -10,7 +10,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from playlist_sync.restore.payloads import PlaylistRequest, RestoreMirror
-    from playlist_sync.sync.payloads import AddVideosRequest, JobMirror, SyncState
+    from playlist_sync.sync.payloads import AddVideosRequest, DeleteRequest, JobMirror, SyncState
 
 
 def sync_step_summary(
@@ -19,6 +19,8 @@ def sync_step_summary(
     if isinstance(arg, AddVideosRequest):
         name = category_names.get(arg.category_id, f"category {arg.category_id}")
         return f"add or edit up to {arg.max_writes} videos in {name!r}"
+    if isinstance(arg, DeleteRequest) and arg.only_safe_now:
+        return "delete the old playlists already safe, while new ones wait for YouTube's limit"
     if isinstance(arg, JobMirror):
         return f"mirror the state to sync_jobs: {arg.stage.value}"
     done = f": {s.progress:,} of {s.total:,} done" if s.total else ""

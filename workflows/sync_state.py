@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
         SyncState,
     )
 
-from workflows.current_details import Quota, current_details
+from workflows.current_details import Quota, current_details, reset_clock
 from workflows.steps import latest_counts
 
 
@@ -76,6 +76,28 @@ def count_outcome(s: SyncState, outcome: StepOutcome, failures_before_pause: int
     elif outcome.stage_total is not None:
         # Its batches plan again from what they read: the total moves with the plans.
         s.total = max(outcome.stage_total, s.progress)
+
+
+def count_beside(s: SyncState, outcome: StepOutcome, failures_before_pause: int) -> None:
+    """A batch of a later stage, run while new playlists wait for YouTube's creation limit: its
+    own stage's counts (stageResults counts each stage's writes), the quota, what holds the
+    writes back; the current stage's progress is not its."""
+    s.quota_used = max(s.quota_used, outcome.quota_used_by_sync)
+    s.note_batch(
+        done=outcome.done,
+        skipped=outcome.skipped,
+        trailing_failures=outcome.consecutive_failures,
+        failures_before_pause=failures_before_pause,
+        quota_exhausted=outcome.quota_exhausted,
+        next_reset=outcome.next_reset,
+    )
+    for stage, reported in (
+        (SyncStage.ADD_VIDEOS, outcome.job_totals),
+        (SyncStage.DELETE_PLAYLISTS, outcome.delete_totals),
+    ):
+        if reported is not None:
+            known = getattr(s.results, stage.value) or StageCounts()
+            setattr(s.results, stage.value, latest_counts(known, reported))
 
 
 def job_mirror(
@@ -136,4 +158,19 @@ def sync_details(s: SyncState, shown: SyncStage, window: MirrorAnswer | None) ->
         cancelling=s.cancel_requested and s.completed_at is None,
         errors=s.recent_errors,
         error_count=s.error_count,
+        meanwhile=_meanwhile(s) if s.completed_at is None else None,
     )
+
+
+def _meanwhile(s: SyncState) -> str | None:
+    """What waits for what while YouTube's creation limit holds new playlists back: "3
+    playlists wait for YouTube's creation limit, resets 00:00 PT; adding videos to 12 others"."""
+    if not s.creations_waiting or s.stage != SyncStage.CREATE_PLAYLISTS:
+        return None
+    n = s.creations_waiting
+    line = f"{n:,} playlist{'s wait' if n != 1 else ' waits'} for YouTube's creation limit"
+    if s.creations_reset_at is not None:
+        line += f", resets {reset_clock(s.creations_reset_at)}"
+    if s.filling:
+        line += f"; adding videos to {s.filling:,} other{'s' if s.filling != 1 else ''}"
+    return line

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from playlist_sync.sync.payloads import (
         AdditionPlan,
         AddVideosRequest,
+        DeleteRequest,
         MirrorAnswer,
         StageRequest,
         StepOutcome,
@@ -34,11 +35,18 @@ from workflows.recorded_histories import (
     plans_after_backup,
     quota_in_mirror_answer,
     waits_for_approval,
+    works_while_creations_wait,
 )
 from workflows.retry_backoff import RetryBackoff
-from workflows.steps import RECENT_ERRORS_KEPT, NeedsUser, run_batches_in_parallel
+from workflows.steps import (
+    RECENT_ERRORS_KEPT,
+    NeedsUser,
+    latest_counts,
+    run_batches_in_parallel,
+)
 from workflows.summaries import sync_step_summary
 from workflows.sync_state import (
+    count_beside,
     count_outcome,
     job_mirror,
     note_backup,
@@ -134,7 +142,8 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
             s.categories_pending = plan.category_ids
             s.total = plan.total
             s.progress = plan.finished
-            s.results.add_videos = StageCounts(skipped=plan.skipped)
+            # With the batches that ran while new playlists waited for the creation limit.
+            s.results.add_videos = plan.totals or StageCounts(skipped=plan.skipped)
             self._note_errors(plan.new_errors)
             await self._mirror()
         elif stage == SyncStage.DELETE_PLAYLISTS:
@@ -152,6 +161,7 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
                 after_batch=self._mirror,
                 writes_allowed=self._gate.writes_allowed,
                 parallelism=self._options.parallel_playlists,
+                reset=self._gate,
             )
             return not self._state.categories_pending
         activity = {
@@ -167,9 +177,81 @@ class PlaylistSyncWorkflow(JobWorkflow[SyncStage, SyncProgress]):
         if stage == SyncStage.BACKUP:
             note_backup(self._state, outcome)
             return self._state.backup_snapshot_id is not None
+        if stage == SyncStage.CREATE_PLAYLISTS:
+            self._state.creations_waiting = self._state.filling = 0
+            if self._waits_for_creations(outcome) and works_while_creations_wait():
+                await self._work_while_creations_wait(outcome)
+                return False
         self._count(outcome)
         await self._mirror()
         return outcome.remaining == 0 and not outcome.held and not outcome.quota_exhausted
+
+    def _waits_for_creations(self, outcome: StepOutcome) -> bool:
+        """Only YouTube's limit on new playlists holds the stage: the window's quota is left."""
+        return (
+            outcome.creation_limited
+            and not outcome.quota_exhausted
+            and not outcome.held
+            and self._options.work_while_creations_wait
+        )
+
+    async def _work_while_creations_wait(self, created: StepOutcome) -> None:
+        """While the next playlists wait for the creation limit's reset, the window's quota
+        goes on: the videos of the playlists already made or adopted go in, then the old
+        playlists whose videos are all verified elsewhere go. The stage stays create_playlists
+        (the earliest with work left); each stage's counts are its own. Then, unless writes are
+        held otherwise or the history rolls over, the sync sleeps until the reset."""
+        s = self._state
+        count_outcome(
+            s,
+            created.model_copy(update={"creation_limited": False}),
+            self._options.failures_before_pause,
+        )
+        self._note_errors(created.new_errors)
+        s.creations_waiting, s.creations_reset_at = created.remaining, created.next_reset
+        plan: AdditionPlan = await self._bookkeeping(
+            SyncActivities.plan_video_additions, self._request()
+        )
+        self._note_errors(plan.new_errors)
+        s.results.add_videos = latest_counts(
+            s.results.add_videos or StageCounts(), plan.totals or StageCounts()
+        )
+        pending = list(plan.category_ids)
+        s.filling = len(pending)
+        await self._mirror()
+
+        def meanwhile() -> bool:
+            # Only until the creation limit resets: then the next playlists are made first.
+            reset = created.next_reset
+            return self._gate.writes_allowed() and (reset is None or workflow.now() < reset)
+
+        # No `reset=` here: past the reset, a slow answer's batch lands and creations go first.
+        await run_batches_in_parallel(
+            pending,
+            start=self._add_batch,
+            on_outcome=self._count_beside,
+            after_batch=self._mirror,
+            writes_allowed=meanwhile,
+            parallelism=self._options.parallel_playlists,
+            sets_aside_waiting=True,
+        )
+        while meanwhile() and not workflow.info().is_continue_as_new_suggested():
+            deleted = await self._writing(
+                SyncActivities.delete_old_playlists,
+                DeleteRequest(**self._request().model_dump(), only_safe_now=True),
+            )
+            if isinstance(deleted, NeedsUser):
+                break
+            self._count_beside(deleted)
+            if deleted.remaining == 0 or deleted.held or deleted.quota_exhausted:
+                break
+        if meanwhile() and not workflow.info().is_continue_as_new_suggested():
+            s.note_quota_exhausted(created.next_reset, PauseReason.PLAYLIST_CREATION_LIMIT)
+        await self._mirror()
+
+    def _count_beside(self, outcome: StepOutcome) -> None:
+        self._note_errors(outcome.new_errors)
+        count_beside(self._state, outcome, self._options.failures_before_pause)
 
     async def _add_batch(self, category_id: int) -> StepOutcome | NeedsUser | None:
         if not await self._backoff.wait(category_id, self._gate.writes_allowed):

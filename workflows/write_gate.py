@@ -149,6 +149,31 @@ class WriteGate:
         if not s.user_paused:
             await self._mirror()
 
+    def until_reset(self) -> timedelta | None:
+        """How long until the quota reset, when only that holds the writes back (None when
+        something else does, or nothing): batches in flight need not hold the others past it."""
+        s = self._state
+        if self.hold() is not Hold.UNTIL_RESET or s.next_resume_at is None:
+            return None
+        return max(s.next_resume_at - workflow.now(), timedelta(milliseconds=50))
+
+    async def reset_passed(self) -> None:
+        """The reset came while a batch was still in flight (a slow answer): writes go on, as
+        after the sleep to it, without waiting for that batch."""
+        self._woken()
+        if not self._state.user_paused:
+            await self._mirror()
+
+    def _woken(self) -> None:
+        s = self._state
+        # The reset answers every resume so far.
+        self._resumes_acted_on = self._resumes_answered = self._resumes_received
+        if s.pause_reason in SLEEPS_UNTIL_RESET:
+            s.pause_reason = None
+        s.next_resume_at = None
+        s.sleeping_for = None
+        s.last_resumed_at = workflow.now()
+
     async def wait_for_resume(self) -> None:
         """Until the user's `resume` (or `cancel`): the pause is in the row while it waits."""
         s = self._state

@@ -69,3 +69,18 @@ async def unsafe_to_delete(
             " lose them"
         )
     return None
+
+
+async def homes_verified(pool: asyncpg.Pool, job_id: int, playlist_id: str) -> bool:
+    """Whether every available video the library knows in the playlist is verified in its
+    categories' playlists (or kept): the same rule, from Postgres alone, so that a playlist
+    still waiting for a new playlist's videos is not read from YouTube each window for
+    nothing. unsafe_to_delete still reads it before the delete."""
+    held = await pool.fetch(
+        """SELECT v.youtube_video_id FROM playlists p
+           JOIN playlist_videos pv ON pv.playlist_id = p.id JOIN videos v ON v.id = pv.video_id
+           WHERE p.youtube_playlist_id = $1""",
+        playlist_id,
+    )
+    homes = await pool.fetch(_HOMES, [row[0] for row in held], job_id)
+    return all(row["youtube_playlist_id"] is not None and row["verified"] for row in homes)

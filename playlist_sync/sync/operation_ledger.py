@@ -39,7 +39,9 @@ from playlist_sync.youtube.resources import RemotePlaylistItem
 # Whether a removal of `video` from the category's playlist may go now: GO when no other
 # category wants it, a kept playlist holds it, or another category's playlist is seen holding
 # it (this job's last read of it, or its completed write of it there); WAIT while a category
-# that wants it has a playlist and has not given it up; else KEEP (it can go nowhere).
+# that wants it has a playlist, or is to get a new one this job has not failed to make (the
+# creation limit may hold it for a window), and has not given it up; else KEEP (it can go
+# nowhere).
 _REMOVAL_HOLD = """
     WITH wanting AS (
         SELECT c.id, c.youtube_playlist_id, v.id AS video_id
@@ -60,7 +62,14 @@ _REMOVAL_HOLD = """
             OR EXISTS (SELECT 1 FROM sync_video_operations o
                        WHERE o.sync_job_id = $1 AND o.category_id = w.id AND o.video_id = w.video_id
                          AND o.operation <> 'remove' AND o.status = 'completed'))) AS safe,
-        EXISTS (SELECT 1 FROM wanting w WHERE w.youtube_playlist_id IS NOT NULL
+        EXISTS (SELECT 1 FROM wanting w WHERE (w.youtube_playlist_id IS NOT NULL OR (
+                    -- a new playlist this job has still to make (the creation limit holds it)
+                    EXISTS (SELECT 1 FROM sync_category_plans p
+                            WHERE p.sync_job_id = $1 AND p.category_id = w.id
+                              AND p.adopted_playlist_id IS NULL)
+                    AND NOT EXISTS (SELECT 1 FROM sync_jobs j, jsonb_array_elements(j.errors) e
+                                    WHERE j.id = $1 AND e->>'entityType' = 'category'
+                                      AND e->>'entityId' = w.id::text)))
                 AND NOT EXISTS (SELECT 1 FROM sync_video_operations o
                                 WHERE o.sync_job_id = $1 AND o.category_id = w.id
                                   AND o.video_id = w.video_id

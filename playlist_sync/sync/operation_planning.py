@@ -5,7 +5,8 @@ or a second copy), `move` one into place, `add` a missing video (reconcile/playl
 chose them: the fewest writes). The rows, not the workflow's history, carry the plan, so the
 history stays small however big the library is, and a retry of this step inserts nothing new.
 This first plan is made from the backup: it counts the stage's work and says which items the
-job may remove. Each batch then plans its playlist again from a read of it (playlist_batch.py),
+job may remove. A category whose playlist is made in a later window (YouTube's creation limit)
+is planned when the next plan finds its playlist made (new playlists are empty). Each batch then plans its playlist again from a read of it (playlist_batch.py),
 superseding the rows that YouTube as it is now no longer needs.
 """
 
@@ -27,11 +28,7 @@ async def plan_video_additions(pool: asyncpg.Pool, job_id: int) -> AdditionPlan:
     """Create the job's operation rows from the plan (once: a retry inserts nothing new)."""
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT 1 FROM sync_jobs WHERE id = $1 FOR UPDATE", job_id)
-        errors: list[SyncError] = []
-        if not await conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM sync_video_operations WHERE sync_job_id = $1)", job_id
-        ):
-            errors = await _plan_operations(conn, job_id)
+        errors = await _plan_operations(conn, job_id, await _unplanned(conn, job_id))
         # Every category with a playlist, until it is verified: those with nothing to write
         # too, so that the stage ends only when every category's playlist matches.
         pending = await conn.fetch(
@@ -49,17 +46,51 @@ async def plan_video_additions(pool: asyncpg.Pool, job_id: int) -> AdditionPlan:
         total=totals.finished + await count_pending(pool, job_id),
         finished=totals.finished,
         skipped=totals.skipped,
+        totals=totals,
         new_errors=errors,
     )
 
 
-async def _plan_operations(conn: asyncpg.Connection, job_id: int) -> list[SyncError]:
-    """One row per write of each category's edit, against the playlist as the backup read it
-    (new playlists are empty); the category's unavailable videos as skipped additions."""
+async def _unplanned(conn: asyncpg.Connection, job_id: int) -> set[int]:
+    """The categories with a playlist that this job has not planned yet: every one at first;
+    later, those whose playlist was made in a later window (the creation limit), whose rows
+    are then planned against the playlist as made (empty). A category is planned once it has
+    rows or its first batch has run (a lease): one with nothing to write has no rows."""
+    if not await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM sync_video_operations WHERE sync_job_id = $1)", job_id
+    ):
+        return {row[0] for row in await conn.fetch(_WITH_PLAYLIST_UNLEASED, job_id)}
+    rows = await conn.fetch(
+        f"""{_WITH_PLAYLIST_UNLEASED} AND NOT EXISTS (
+                SELECT 1 FROM sync_video_operations o
+                WHERE o.sync_job_id = $1 AND o.category_id = c.id)
+            AND EXISTS (
+                SELECT 1 FROM sync_category_plans p
+                WHERE p.sync_job_id = $1 AND p.category_id = c.id
+                  AND p.adopted_playlist_id IS NULL)""",
+        job_id,
+    )
+    return {row[0] for row in rows}
+
+
+_WITH_PLAYLIST_UNLEASED = """
+    SELECT c.id FROM categories c WHERE c.youtube_playlist_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM sync_playlist_leases l WHERE l.sync_job_id = $1 AND l.category_id = c.id)
+"""
+
+
+async def _plan_operations(
+    conn: asyncpg.Connection, job_id: int, categories: set[int]
+) -> list[SyncError]:
+    """One row per write of each of `categories`' edits, against the playlist as the backup
+    read it (new playlists are empty); the category's unavailable videos as skipped additions."""
+    if not categories:
+        return []
     playlists = {
         row["id"]: row["youtube_playlist_id"]
         for row in await conn.fetch(
-            "SELECT id, youtube_playlist_id FROM categories WHERE youtube_playlist_id IS NOT NULL"
+            "SELECT id, youtube_playlist_id FROM categories WHERE id = ANY($1::bigint[])",
+            list(categories),
         )
     }
     positions = {

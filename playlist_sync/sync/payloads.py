@@ -38,6 +38,10 @@ class SyncOptions(BaseModel):
     # failure in a row of its playlist, up to the maximum (durable timers in the workflow).
     retry_delay_seconds: float = 1.0
     max_retry_delay_seconds: float = 60.0
+    # While new playlists wait for YouTube's creation limit, the window's quota goes on the
+    # playlists already made or adopted, and on old playlists already safe to delete. False:
+    # the stages one after another, as before (the bench measures both in one run).
+    work_while_creations_wait: bool = True
 
 
 class SyncState(PauseState):
@@ -56,6 +60,11 @@ class SyncState(PauseState):
     # add_videos: the categories that still have pending operations.
     categories_pending: list[int] | None = None
     started_at: datetime | None = None
+    # create_playlists held by YouTube's creation limit: how many playlists wait, until when,
+    # and how many made or adopted playlists are being filled meanwhile (the current details).
+    creations_waiting: int = 0
+    creations_reset_at: datetime | None = None
+    filling: int = 0
 
 
 class SyncInput(BaseModel):
@@ -79,6 +88,12 @@ class StageRequest(BaseModel):
     # SyncOptions.writes_per_batch: the most writes the step makes before it answers, so that
     # a pause or the quota's end is seen between steps (the backup makes none).
     max_writes: int = 50
+
+
+class DeleteRequest(StageRequest):
+    # Only the old playlists whose videos are all verified elsewhere now; the others are left
+    # for the delete stage, unreported (new playlists may still be on their way).
+    only_safe_now: bool = False
 
 
 class AddVideosRequest(StageRequest):
@@ -131,6 +146,9 @@ class AdditionPlan(BaseModel):
     total: int
     finished: int
     skipped: int
+    # The job's add_videos counts so far (batches may have run while playlists waited to be
+    # made); None in plans recorded before.
+    totals: StageCounts | None = None
     new_errors: list[SyncError] = Field(default_factory=list)
 
 

@@ -10,7 +10,7 @@ import asyncpg
 
 from playlist_sync.models import PlaylistToDelete, StageCounts, SyncError, SyncStage
 from playlist_sync.planner import playlists_to_delete
-from playlist_sync.sync.deletion_safety import unsafe_to_delete
+from playlist_sync.sync.deletion_safety import homes_verified, unsafe_to_delete
 from playlist_sync.sync.job_store import append_errors, quota_used_by_sync, writes_held
 from playlist_sync.sync.payloads import StepOutcome
 from playlist_sync.sync.youtube_port import SyncYouTube
@@ -69,10 +69,17 @@ async def delete_old_playlists(
     job_id: int,
     max_writes: int,
     heartbeat: Callable[[int], None],
+    only_safe_now: bool = False,
 ) -> StepOutcome:
+    """Delete the old playlists, reporting those kept. `only_safe_now`: while new playlists
+    wait for the creation limit, only those whose videos are all verified elsewhere already;
+    the others are left, unreported and unread, for the delete stage."""
     outcome = StepOutcome()
     backed_up = await _backed_up(pool, job_id)
     deletable, unsafe = await _to_delete(pool, job_id)
+    if only_safe_now:
+        deletable = [p for p in deletable if await homes_verified(pool, job_id, p.youtube_id)]
+        unsafe = []
     for playlist in unsafe:
         outcome.new_errors.append(
             await _report(pool, job_id, playlist, "kept: some of its videos could not be added")
@@ -87,7 +94,8 @@ async def delete_old_playlists(
                 youtube, pool, job_id, playlist.youtube_id, backed_up[playlist.youtube_id]
             )
             if reason is not None:
-                outcome.new_errors.append(await _report(pool, job_id, playlist, reason))
+                if not only_safe_now:
+                    outcome.new_errors.append(await _report(pool, job_id, playlist, reason))
                 continue
             await _delete_with_retries(youtube, playlist.youtube_id)
         except QuotaExceeded as error:
@@ -110,7 +118,10 @@ async def delete_old_playlists(
             job_id,
         )
         heartbeat(outcome.done + outcome.skipped)
-    outcome.remaining = len((await _to_delete(pool, job_id))[0])
+    left = (await _to_delete(pool, job_id))[0]
+    if only_safe_now:
+        left = [p for p in left if await homes_verified(pool, job_id, p.youtube_id)]
+    outcome.remaining = len(left)
     outcome.quota_used_by_sync = await quota_used_by_sync(pool, job_id)
     outcome.delete_totals = await deletion_totals(pool, job_id)
     return outcome

@@ -43,6 +43,8 @@ def test_histories_were_recorded() -> None:
         "auth_in_backup",
         "auth_in_add_videos",
         "retry_backoff_timer",
+        "creations_side_by_side_pause",
+        "slow_answer_at_reset",
     } <= names
 
 
