@@ -305,6 +305,12 @@ class YouTubeClient:
                 reauthorised = True
 
     async def _send(self, call: Call) -> dict[str, Any]:
+        if call.creates_playlist:
+            async with self.ledger.creation_turn(self.before_each_call):
+                return await self._send_now(call)
+        return await self._send_now(call)
+
+    async def _send_now(self, call: Call) -> dict[str, Any]:
         credentials = await _in_call_thread(self.credentials.access_credentials)
         # The window the call is charged to, whenever its answer comes: a refusal belongs to it.
         charged_at = self.ledger_time()

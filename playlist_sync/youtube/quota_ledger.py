@@ -6,6 +6,9 @@ worker all draw on the same window; the database row is the only place they can 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -181,6 +184,23 @@ class QuotaLedger:
             next_reset=next_reset,
         )
 
+    @asynccontextmanager
+    async def creation_turn(self, beat: Callable[[], None] | None = None) -> AsyncIterator[None]:
+        """One new playlist in flight at a time, across workers (a Postgres advisory lock held
+        from the reservation to the settling of the answer). Two inserts sent side by side
+        could each draw YouTube's 429 before either answer closed the window's creations,
+        and a second 429 in a day is what has cost users their channel. `beat` is called
+        while the turn is awaited (an activity's heartbeat)."""
+        async with self.pool.acquire() as conn:
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _CREATION_LOCK):
+                if beat is not None:
+                    beat()
+                await asyncio.sleep(_CREATION_TURN_POLL)
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", _CREATION_LOCK)
+
     async def release_creation(self, at: datetime) -> None:
         """Give back the count of an insert that certainly made nothing (refused with a 4xx,
         or never sent). An insert whose outcome is unknown keeps it."""
@@ -232,6 +252,12 @@ class QuotaLedger:
         return await self.pool.fetchrow(
             "SELECT units_used, exhausted_at FROM quota_windows WHERE window_start = $1", start
         )
+
+
+# The advisory lock of creation_turn (an arbitrary constant of this app) and how often a
+# waiting insert looks again.
+_CREATION_LOCK = 7_140_001
+_CREATION_TURN_POLL = 0.2
 
 
 def _now(at: datetime | None) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from playlist_sync.youtube.client import YouTubeClient, youtube_client_from_sett
 from playlist_sync.youtube.errors import (
     AuthRequired,
     InvalidInput,
+    PlaylistCreationLimited,
     PlaylistFull,
     PlaylistNotFound,
     QuotaExceeded,
@@ -293,3 +295,19 @@ async def test_the_factory_wires_the_settings(
     await grant(emulator, data_dir)
     assert (await youtube.my_channel()).id == "UCtestChannel"
     assert await youtube.ledger.used_by_sync(5) == 1
+
+
+async def test_new_playlists_go_one_at_a_time_so_youtube_refuses_once(
+    youtube: YouTubeClient, emulator: RunningEmulator
+) -> None:
+    """Inserts sent side by side (a restore's parallel playlists, several workers) would each
+    draw YouTube's 429 before the first answer closed the window's creations."""
+    emulator.admin.set_faults(playlist_creates_per_window=1, latency_ms=200)
+    answers = await asyncio.gather(
+        *(youtube.create_youtube_playlist(f"Shelf {n}", "") for n in range(4)),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(a, str) for a in answers) == 1, answers
+    assert all(isinstance(a, str | PlaylistCreationLimited) for a in answers), answers
+    refused = [w["refused"] for w in emulator.admin.state()["playlistCreation"]["windows"]]
+    assert max(refused) == 1, refused
